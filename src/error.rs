@@ -1,0 +1,126 @@
+//! The library's typed errors and the one place that maps them to exit codes
+//! and to the hint a user reads under the message.
+
+use std::path::PathBuf;
+
+/// Result type used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes of the command line, as fixed by the product contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    Provider = 3,
+    NoIndex = 4,
+}
+
+/// Everything that can stop a command. Every variant names what caused it
+/// (a file, a flag, a URL) so the message alone tells the user where to look.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The index directory holds no index yet.
+    #[error("no index at {}", path.display())]
+    NoIndex { path: PathBuf },
+
+    /// Another process holds the index writer lock.
+    #[error("index is locked by another insight process ({})", path.display())]
+    Locked { path: PathBuf },
+
+    /// The index was written by an insight whose schema differs from ours.
+    #[error("index at {} was built by an incompatible version of insight", path.display())]
+    IncompatibleIndex { path: PathBuf },
+
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A flag or argument has a value we cannot use.
+    #[error("{flag}: {message}")]
+    InvalidArgument { flag: String, message: String },
+
+    /// The CRM accounts file given with `--accounts` cannot be used.
+    #[error("accounts file {}: {message}", path.display())]
+    Accounts { path: PathBuf, message: String },
+
+    /// The configuration file cannot be used.
+    #[error("config {}: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+
+    /// The search engine failed.
+    #[error("index {}: {source}", path.display())]
+    Tantivy {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+
+    /// `index --strict` found files it had to skip.
+    #[error("{count} file(s) were skipped (--strict)")]
+    StrictSkipped { count: usize },
+}
+
+impl Error {
+    /// Convenience constructor for I/O errors on a path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Convenience constructor for tantivy errors on the index at `path`.
+    pub fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
+        let path = path.into();
+        match source {
+            tantivy::TantivyError::LockFailure(..) => Error::Locked { path },
+            source => Error::Tantivy { path, source },
+        }
+    }
+
+    /// Convenience constructor for a bad flag value.
+    pub fn invalid(flag: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            flag: flag.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::NoIndex { .. } => ExitCode::NoIndex,
+            Error::InvalidArgument { .. } => ExitCode::Usage,
+            _ => ExitCode::Failure,
+        }
+    }
+
+    /// What the user can do about it, printed under the message.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::NoIndex { path } => Some(format!(
+                "build one with `insight --index {} index <FOLDER>`, or point --index / INSIGHT_INDEX at an existing index",
+                path.display()
+            )),
+            Error::Locked { .. } => {
+                Some("wait for the other `insight index` to finish, then run again".into())
+            }
+            Error::IncompatibleIndex { .. } => {
+                Some("rebuild it with `insight index --rebuild <FOLDER>`".into())
+            }
+            Error::Accounts { .. } => Some(
+                "the accounts file is a CSV with a header row and an `account` (or `account_id`/`id`) column".into(),
+            ),
+            Error::StrictSkipped { .. } => {
+                Some("fix or remove the files named above, or run without --strict".into())
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! CSV files with a header row: one document per row, the other columns as its
+//! metadata. Rows that cannot be read are skipped with a note; the rest is kept.
+
+use super::meta::normalize_key;
+use super::passage::split_block;
+use super::{Document, Location, Metadata, ParseOptions, Parsed, pick_text_column};
+
+/// Parses a CSV file. Rows are numbered as a spreadsheet shows them (the
+/// header is row 1).
+pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header row: {e}"))?
+        .clone();
+    let keys = header_keys(&headers);
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let Some(text_key) = pick_text_column(&key_refs, opts) else {
+        return Err(format!(
+            "no text column (columns: {}); name it with --text-column",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        ));
+    };
+    let text_idx = key_refs.iter().position(|k| *k == text_key).unwrap_or(0);
+    let mut parsed = Parsed::default();
+    for (i, record) in reader.records().enumerate() {
+        let row = i as u64 + 2;
+        let part = format!("row{row}");
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                parsed.notes.push(format!("row {row}: {}; row skipped", csv_error(&e)));
+                parsed.failed_parts.push(part);
+                continue;
+            }
+        };
+        if record.len() != headers.len() {
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            parsed.notes.push(format!(
+                "row {row}: {} field(s), the header has {}; row skipped",
+                record.len(),
+                headers.len()
+            ));
+            parsed.failed_parts.push(part);
+            continue;
+        }
+        let body = record.get(text_idx).unwrap_or("");
+        if body.trim().is_empty() {
+            continue;
+        }
+        let mut meta = Metadata::new();
+        for (k, v) in keys.iter().zip(record.iter()) {
+            if k != text_key {
+                meta.push(k, v);
+            }
+        }
+        let passages = split_block(body, Location::Row(row));
+        parsed.documents.push(Document {
+            part,
+            meta,
+            passages,
+        });
+    }
+    Ok(parsed)
+}
+
+/// Normalised header keys; duplicates get `_2`, `_3` suffixes.
+fn header_keys(headers: &csv::StringRecord) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let mut k = normalize_key(h);
+        if k.is_empty() {
+            k = format!("column_{}", i + 1);
+        }
+        let base = k.clone();
+        let mut n = 2;
+        while keys.contains(&k) {
+            k = format!("{base}_{n}");
+            n += 1;
+        }
+        keys.push(k);
+    }
+    keys
+}
+
+fn csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_documents_with_spreadsheet_row_numbers() {
+        let csv = "Date,Account,Rep,Notes\n2026-08-01,ACC-1,Sam,\"Price is high, \"\"way\"\" too high.\"\n2026-08-02,ACC-2,Sam,\n2026-08-03,ACC-3\n2026-08-04,ACC-4,Ana,Sync breaks.\n";
+        let p = parse_csv(csv, &ParseOptions::default()).unwrap();
+        assert_eq!(p.documents.len(), 2);
+        let d = &p.documents[0];
+        assert_eq!(d.part, "row2");
+        assert_eq!(d.meta.first("account"), Some("ACC-1"));
+        assert!(!d.meta.contains("notes"));
+        assert_eq!(d.passages[0].text, "Price is high, \"way\" too high.");
+        assert_eq!(d.passages[0].location.to_string(), "row 2");
+        assert_eq!(p.documents[1].part, "row5");
+        assert_eq!(p.notes, ["row 4: 2 field(s), the header has 4; row skipped"]);
+        assert_eq!(p.failed_parts, ["row4"]);
+    }
+
+    #[test]
+    fn missing_text_column_names_the_columns() {
+        let err = parse_csv("account,name,segment\na,b,c\n", &ParseOptions::default()).unwrap_err();
+        assert!(err.contains("account, name, segment") && err.contains("--text-column"), "{err}");
+        let opts = ParseOptions {
+            text_column: Some("Name".into()),
+        };
+        let p = parse_csv("account,name\na,hello there\n", &opts).unwrap();
+        assert_eq!(p.documents[0].passages[0].text, "hello there");
+    }
+
+    #[test]
+    fn duplicate_headers_are_kept_apart() {
+        let keys = header_keys(&csv::StringRecord::from(vec!["Tag", "tag", "", "TAG"]));
+        assert_eq!(keys, ["tag", "tag_2", "column_3", "tag_3"]);
+    }
+}
