@@ -1,9 +1,14 @@
 //! insight: a customer-research assistant. Files flow through
 //! `ingest` (parse formats into documents and passages) → `index` (tantivy
 //! schema, incremental writer, manifest) → `retrieve` (queries, filters,
-//! snippets, groups). The `cli` module is a thin shell over these.
+//! snippets, groups). `cli` is a thin shell over these; `config` reads
+//! `insight.toml`; `error` holds the typed errors and exit codes.
 
+pub mod cli;
+pub mod config;
 pub mod error;
+pub mod index;
 pub mod ingest;
+pub mod retrieve;
 
 pub use error::{Error, ExitCode, Result};

@@ -1,1 +1,18 @@
-fn main() {}
+//! The `insight` binary: parse the command line, run, map the outcome to an
+//! exit code. Everything else lives in the library.
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = insight::cli::Cli::parse();
+    match insight::cli::run(cli) {
+        Ok(code) => std::process::ExitCode::from(code as u8),
+        Err(insight::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            insight::cli::output::error(&e);
+            std::process::ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

@@ -77,7 +77,7 @@ mod tests {
         assert_eq!(d.part, "line1");
         assert_eq!(d.meta.get("tags"), ["xero", "sync"]);
         assert_eq!(d.passages[0].location.to_string(), "line 1");
-        assert_eq!(p.documents[1].meta.first("meta.plan"), Some("plus"));
+        assert_eq!(p.documents[1].meta.first("meta_plan"), Some("plus"));
         assert_eq!(p.failed_parts, ["line3", "line4"]);
         assert!(p.notes[0].starts_with("line 3: invalid JSON"), "{:?}", p.notes);
     }

@@ -26,11 +26,12 @@ const ALIASES: &[(&str, &[&str])] = &[
 pub struct Metadata(BTreeMap<String, Vec<String>>);
 
 /// Lower-cases a key and turns anything but letters and digits into `_`
-/// (`"Account ID"` → `account_id`), so CSV headers and YAML keys meet.
+/// (`"Account ID"` → `account_id`, `meta.plan` → `meta_plan`), so CSV
+/// headers, YAML keys and `--where` keys meet.
 pub fn normalize_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for c in key.trim().chars() {
-        if c.is_alphanumeric() || c == '.' {
+        if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with('_') {
             out.push('_');
@@ -131,6 +132,7 @@ mod tests {
         assert_eq!(normalize_key(" Account ID "), "account_id");
         assert_eq!(normalize_key("Company-Name"), "company_name");
         assert_eq!(normalize_key("NPS"), "nps");
+        assert_eq!(normalize_key("nested.plan"), "nested_plan");
         assert_eq!(normalize_key("__x__"), "x");
     }
 

@@ -1,7 +1,7 @@
 //! YAML front matter (`---` … `---` at the top of a text file) and YAML/JSON
 //! sidecars, read into [`Metadata`]. Scalars keep their written form
 //! (`00123` stays `00123`), lists become several values, nested maps are
-//! flattened to `parent.child` keys.
+//! flattened to `parent_child` keys.
 
 use saphyr::{Yaml, YamlLoader};
 use saphyr_parser::Parser;
@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(m.first("account"), Some("00123"));
         assert_eq!(m.first("date"), Some("2026-09-03"));
         assert_eq!(m.get("internal"), ["Dana Whitfield", "Sam Ortiz"]);
-        assert_eq!(m.first("nested.plan"), Some("plus"));
+        assert_eq!(m.first("nested_plan"), Some("plus"));
         assert!(!m.contains("empty"));
         assert_eq!(m.first("churned"), Some("true"));
     }

@@ -1,0 +1,209 @@
+//! Command-line definitions (clap derive only). Values stay as close to the
+//! flags as possible; `cli::mod` turns them into library options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::retrieve::{DateBound, Where};
+
+/// Customer research with evidence: index interviews, call notes, call logs,
+/// tickets, surveys and your CRM export, then search them by segment, kind,
+/// account and date.
+#[derive(Debug, Parser)]
+#[command(name = "insight", version, about, long_about = None, max_term_width = 100)]
+#[command(after_help = "Start with: insight index examples/ --accounts examples/accounts.csv\n           insight search \"what slows down invoicing?\" --segment enterprise")]
+pub struct Cli {
+    /// Index folder
+    #[arg(long, global = true, env = "INSIGHT_INDEX", value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+
+    /// Config file [default: ./insight.toml, then the user config dir]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Say more about what is happening (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colours
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index folders and files (incremental: unchanged files are skipped)
+    Index(IndexArgs),
+    /// Find passages (BM25) with highlighted snippets
+    Search(SearchArgs),
+    /// Documents and distinct accounts per segment (or any field)
+    Segments(SegmentsArgs),
+    /// What the index holds: documents, passages, accounts, fields, size
+    Stats(StatsArgs),
+}
+
+/// `insight index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders and files to index [default: the ones indexed before]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// CRM export (CSV, one row per account); remembered for later runs
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+
+    /// Metadata for every document of this run (the document's own values win)
+    #[arg(long = "meta", value_name = "KEY=VALUE", value_parser = parse_meta)]
+    pub meta: Vec<(String, String)>,
+
+    /// CSV column / JSONL key holding the text [default: text, body, content, notes, …]
+    #[arg(long, value_name = "NAME")]
+    pub text_column: Option<String>,
+
+    /// Drop the index and index everything again
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Exit with 1 when any file had to be skipped
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print the outcome as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Indexing threads [default: one per core, at most 8]
+    #[arg(long, value_name = "N", hide_short_help = true)]
+    pub threads: Option<usize>,
+}
+
+/// Filters shared by the commands that read the index.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FilterArgs {
+    /// Only this segment (repeat for several)
+    #[arg(long = "segment", value_name = "S")]
+    pub segments: Vec<String>,
+
+    /// Only this kind: interview, call, note, ticket, survey, … (repeatable)
+    #[arg(long = "kind", value_name = "K")]
+    pub kinds: Vec<String>,
+
+    /// Only this account, by id or name (repeatable)
+    #[arg(long = "account", value_name = "A")]
+    pub accounts: Vec<String>,
+
+    /// Only documents dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = DateBound::since)]
+    pub since: Option<DateBound>,
+
+    /// Only documents dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = DateBound::until)]
+    pub until: Option<DateBound>,
+
+    /// Only documents whose field has this value; KEY!=VALUE excludes (repeatable)
+    #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_where)]
+    pub wheres: Vec<Where>,
+}
+
+/// `insight search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// A question or keywords; tantivy syntax works too ("exact phrase", AND, OR, -word, field:value)
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Number of passages to show
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `insight segments`.
+#[derive(Debug, Args)]
+pub struct SegmentsArgs {
+    /// Field to group by: segment, industry, plan, kind, account, region, …
+    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    pub by: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Print groups as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `insight stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_meta(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
+}
+
+fn parse_where(s: &str) -> Result<Where, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn filters_and_meta_parse() {
+        let cli = Cli::try_parse_from([
+            "insight", "search", "sso", "okta", "--segment", "enterprise", "--segment", "smb",
+            "--where", "plan=plus", "--since", "2026-01-01", "-n", "3",
+        ])
+        .unwrap();
+        let Some(Command::Search(s)) = cli.command else { panic!() };
+        assert_eq!(s.query, ["sso", "okta"]);
+        assert_eq!(s.filters.segments, ["enterprise", "smb"]);
+        assert_eq!(s.filters.wheres[0].key, "plan");
+        assert_eq!(s.limit, 3);
+        assert!(Cli::try_parse_from(["insight", "search", "x", "--since", "soon"]).is_err());
+        assert!(Cli::try_parse_from(["insight", "index", "--meta", "novalue"]).is_err());
+        let cli = Cli::try_parse_from(["insight", "index", "d", "--meta", "source=crm export"]).unwrap();
+        let Some(Command::Index(i)) = cli.command else { panic!() };
+        assert_eq!(i.meta, [("source".to_string(), "crm export".to_string())]);
+    }
+}

@@ -1,0 +1,108 @@
+//! `insight index`: runs the incremental indexer with a progress bar and
+//! live warnings, then prints the outcome.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use super::args::IndexArgs;
+use super::output::{self, human_ms, paint, style};
+use super::Context;
+use crate::error::{Error, ExitCode, Result};
+use crate::index::writer::{Event, Observer};
+use crate::index::{self, IndexOptions};
+
+/// Turns indexing events into a progress bar and warnings on stderr.
+struct Reporter {
+    bar: ProgressBar,
+    quiet: bool,
+}
+
+impl Observer for Reporter {
+    fn event(&self, event: Event<'_>) {
+        match event {
+            Event::Start { files } => self.bar.set_length(files),
+            Event::Advance => self.bar.inc(1),
+            Event::Skipped(s) if !self.quiet => self
+                .bar
+                .suspend(|| output::warn(&format!("skipped {}: {}", s.path, s.reason))),
+            Event::Repaired(r) if !self.quiet => {
+                self.bar.suspend(|| output::warn(&format!("{}: {}", r.path, r.note)))
+            }
+            Event::Notice(n) if !self.quiet => self.bar.suspend(|| output::note(n)),
+            _ => {}
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
+    let config = ctx.config()?;
+    let opts = IndexOptions {
+        paths: args.paths.clone(),
+        accounts: args.accounts.clone(),
+        meta: args.meta.clone(),
+        text_column: args.text_column.clone(),
+        rebuild: args.rebuild,
+        threads: args.threads.or(config.index.threads).unwrap_or(0),
+        memory_mb: config.index.memory_mb.unwrap_or(512),
+    };
+    let bar = if ctx.quiet || !output::stderr_is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let reporter = Reporter {
+        bar,
+        quiet: ctx.quiet,
+    };
+    let report = index::run(&ctx.index, &opts, &reporter)?;
+    reporter.bar.finish_and_clear();
+    if args.json {
+        output::print_json(&json!({
+            "documents": report.documents,
+            "passages": report.passages,
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "removed": report.removed,
+            "skipped": report.skipped,
+            "elapsed_ms": report.elapsed_ms,
+        }))?;
+    } else if !ctx.quiet {
+        let mut line = format!(
+            "{} {} documents ({} passages) in {}: {} added, {} updated, {} unchanged, {} removed",
+            paint(style::BOLD, "indexed"),
+            report.documents,
+            report.passages,
+            human_ms(report.elapsed_ms),
+            report.added,
+            report.updated,
+            report.unchanged,
+            report.removed,
+        );
+        if !report.skipped.is_empty() {
+            line.push_str(&format!(", {} file(s) skipped", report.skipped.len()));
+        }
+        line.push('\n');
+        output::print(&line)?;
+        if ctx.verbose > 0 {
+            output::note(&format!(
+                "{} files under the roots, {} read, index at {}",
+                report.files_seen,
+                report.files_read,
+                ctx.index.display()
+            ));
+        }
+    }
+    if args.strict && !report.skipped.is_empty() {
+        return Err(Error::StrictSkipped {
+            count: report.skipped.len(),
+        });
+    }
+    Ok(ExitCode::Success)
+}

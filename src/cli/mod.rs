@@ -1,0 +1,71 @@
+//! The command-line shell: parses flags (`args`), builds the context once and
+//! dispatches to one small module per command. All real work happens in the
+//! library modules.
+
+pub mod args;
+mod index_cmd;
+pub mod output;
+mod search_cmd;
+mod segments_cmd;
+mod stats_cmd;
+
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+
+pub use args::Cli;
+use args::{Command, FilterArgs};
+
+use crate::config::Config;
+use crate::error::{ExitCode, Result};
+use crate::retrieve::Filters;
+
+/// What every command gets: the global flags, resolved.
+pub struct Context {
+    /// Index folder.
+    pub index: PathBuf,
+    pub config_path: Option<PathBuf>,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Context {
+    /// Loads the config (only the commands that need it call this).
+    pub fn config(&self) -> Result<Config> {
+        Config::load(self.config_path.as_deref())
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    output::init_color(cli.color);
+    let ctx = Context {
+        index: cli.index,
+        config_path: cli.config,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    match &cli.command {
+        Some(Command::Index(a)) => index_cmd::run(&ctx, a),
+        Some(Command::Search(a)) => search_cmd::run(&ctx, a),
+        Some(Command::Segments(a)) => segments_cmd::run(&ctx, a),
+        Some(Command::Stats(a)) => stats_cmd::run(&ctx, a),
+        None => {
+            let help = Cli::command().render_help().ansi().to_string();
+            output::print(&help)?;
+            Ok(ExitCode::Success)
+        }
+    }
+}
+
+/// The library's filters from the flags.
+pub fn filters(a: &FilterArgs) -> Filters {
+    Filters {
+        segments: a.segments.clone(),
+        kinds: a.kinds.clone(),
+        accounts: a.accounts.clone(),
+        since: a.since.clone(),
+        until: a.until.clone(),
+        wheres: a.wheres.clone(),
+    }
+}

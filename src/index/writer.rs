@@ -1,0 +1,715 @@
+//! `insight index`: an incremental update of the index from the files under
+//! the given roots. Unchanged files (same size and mtime, or same content
+//! hash) are skipped, changed documents replaced, vanished ones deleted.
+//! Files are parsed in parallel and fed straight to tantivy's writer threads;
+//! one commit at the end, tied to the manifest (see `manifest`). A file that
+//! cannot be read keeps its previous version in the index.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::OwnedValue;
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::manifest::{AccountsState, FileEntry, Manifest, VERSION};
+use super::paths::{PathMap, absolute};
+use super::schema::{Fields, register_tokenizers};
+use super::store::{CommitPayload, TANTIVY_DIR};
+use crate::error::{Error, Result};
+use crate::ingest::accounts::Accounts;
+use crate::ingest::date::parse_date;
+use crate::ingest::decode::decode;
+use crate::ingest::enrich::{Enricher, kind_from_path};
+use crate::ingest::walk::{Candidate, walk};
+use crate::ingest::yaml::{parse_json_object, parse_mapping};
+use crate::ingest::{self, Document, Metadata, ParseOptions};
+
+/// Files larger than this are skipped (nobody writes a 256 MB interview).
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What `insight index` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct IndexOptions {
+    /// Folders and files to index; empty means the roots indexed before.
+    pub paths: Vec<PathBuf>,
+    /// `--accounts`: the CRM export.
+    pub accounts: Option<PathBuf>,
+    /// `--meta KEY=VALUE` for every document of this run.
+    pub meta: Vec<(String, String)>,
+    /// `--text-column`.
+    pub text_column: Option<String>,
+    /// `--rebuild`: start from an empty index.
+    pub rebuild: bool,
+    /// Indexing threads (0: one per core, at most 8).
+    pub threads: usize,
+    /// Writer memory budget in MB, shared by the threads.
+    pub memory_mb: usize,
+}
+
+/// A file left out of this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A file indexed after a repair worth knowing about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Repaired {
+    pub path: String,
+    pub note: String,
+}
+
+/// What happened while indexing, reported as it happens.
+pub enum Event<'a> {
+    /// The number of files that need reading.
+    Start { files: u64 },
+    /// One more file read.
+    Advance,
+    Skipped(&'a Skipped),
+    Repaired(&'a Repaired),
+    /// Anything else the user should know.
+    Notice(&'a str),
+}
+
+/// Receives [`Event`]s (the CLI turns them into a progress bar and warnings).
+pub trait Observer: Sync {
+    fn event(&self, event: Event<'_>);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {
+    fn event(&self, _: Event<'_>) {}
+}
+
+/// The outcome of `insight index`, counted in documents.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexReport {
+    pub documents: usize,
+    pub passages: u64,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub skipped: Vec<Skipped>,
+    pub elapsed_ms: u64,
+    /// Files read this run (not skipped by stamp).
+    #[serde(skip)]
+    pub files_read: usize,
+    /// Files seen under the roots.
+    #[serde(skip)]
+    pub files_seen: usize,
+    /// Repairs made.
+    #[serde(skip)]
+    pub repaired: Vec<Repaired>,
+    /// Account references not found in the CRM table.
+    #[serde(skip)]
+    pub unmatched_accounts: Vec<String>,
+}
+
+/// Everything a worker needs to turn one file into index operations.
+struct Ctx<'a> {
+    writer: &'a IndexWriter,
+    fields: Fields,
+    paths: &'a PathMap,
+    enricher: Enricher<'a>,
+    parse: ParseOptions,
+    settings: u64,
+    observer: &'a dyn Observer,
+}
+
+/// Per-file result of a worker.
+#[derive(Default)]
+struct Outcome {
+    stored: String,
+    entry: Option<FileEntry>,
+    added: usize,
+    updated: usize,
+    unchanged: usize,
+    removed: usize,
+    changed: bool,
+    skipped: Option<Skipped>,
+    repaired: Vec<Repaired>,
+    unmatched: Vec<String>,
+}
+
+/// Runs `insight index` on the index folder `dir`.
+pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<IndexReport> {
+    let started = Instant::now();
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let paths = PathMap::for_index(dir);
+    let roots = resolve_roots(&opts.paths)?;
+    let (index, fields) = open_or_create(dir, opts.rebuild)?;
+    let threads = if opts.threads > 0 {
+        opts.threads
+    } else {
+        std::thread::available_parallelism().map_or(2, |n| n.get()).min(8)
+    };
+    let budget = opts.memory_mb.max(64) * 1024 * 1024;
+    let per_thread = (budget / threads).clamp(16 * 1024 * 1024, 1024 * 1024 * 1024);
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, per_thread * threads)
+        .map_err(|e| Error::tantivy(dir, e))?;
+
+    // the manifest of the committed index (the lock is ours now)
+    let committed = CommitPayload::of(&index, dir)?.map_or(0, |p| p.generation);
+    let mut old = match Manifest::load(dir, committed)? {
+        Some(m) if !opts.rebuild => m,
+        found => {
+            if found.is_none() && committed > 0 {
+                observer.event(Event::Notice(
+                    "the manifest does not match the index; rebuilding it from the files",
+                ));
+            }
+            writer.delete_all_documents().map_err(|e| Error::tantivy(dir, e))?;
+            Manifest::default()
+        }
+    };
+
+    // the CRM table: given now, or remembered
+    let accounts = load_accounts(opts.accounts.as_deref(), &old, &paths, observer)?;
+    let run_meta = {
+        let mut m = Metadata::new();
+        for (k, v) in &opts.meta {
+            m.push(k, v);
+        }
+        m
+    };
+    let roots = if roots.is_empty() {
+        remembered_roots(&old, &paths, observer)
+    } else {
+        roots
+    };
+    if roots.is_empty() {
+        return Err(Error::invalid(
+            "PATH",
+            "nothing to index: name a folder or file, e.g. `insight index examples/`",
+        ));
+    }
+    let root_keys: Vec<String> = roots.iter().map(|r| paths.store(r)).collect();
+    let settings = settings_hash(&run_meta, opts.text_column.as_deref(), accounts.as_ref());
+
+    let mut exclude = vec![dir.canonicalize().unwrap_or_else(|_| absolute(dir))];
+    if let Some(a) = &accounts {
+        exclude.push(paths.resolve(&a.path));
+    }
+    let walked = walk(&roots, &exclude);
+    let mut report = IndexReport::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    for p in &walked.problems {
+        let stored = paths.store(&p.path);
+        let s = Skipped {
+            path: paths.display(&stored),
+            reason: p.reason.clone(),
+        };
+        observer.event(Event::Skipped(&s));
+        report.skipped.push(s);
+        seen.insert(stored);
+    }
+
+    // sort out what needs reading
+    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
+    let mut work: Vec<(&Candidate, String)> = Vec::new();
+    for c in &walked.files {
+        let stored = paths.store(&c.path);
+        seen.insert(stored.clone());
+        match old.files.get(&stored) {
+            Some(e) if e.stamp == c.stamp && e.settings == settings => {
+                report.unchanged += e.docs.len();
+                files.insert(stored, e.clone());
+            }
+            _ => work.push((c, stored)),
+        }
+    }
+    report.files_seen = walked.files.len();
+    report.files_read = work.len();
+
+    let ctx = Ctx {
+        writer: &writer,
+        fields,
+        paths: &paths,
+        enricher: Enricher {
+            run_meta: (!run_meta.is_empty()).then_some(&run_meta),
+            accounts: accounts.as_ref().map(|a| &a.table),
+        },
+        parse: ParseOptions {
+            text_column: opts.text_column.clone(),
+        },
+        settings,
+        observer,
+    };
+    observer.event(Event::Start {
+        files: work.len() as u64,
+    });
+    let old_files = std::mem::take(&mut old.files);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let outcomes: Vec<Outcome> = work
+        .par_iter()
+        .map(|(c, stored)| {
+            let out = process(&ctx, c, stored.clone(), old_files.get(stored)).unwrap_or_else(|e| {
+                if let Ok(mut slot) = failure.lock() {
+                    slot.get_or_insert(e);
+                }
+                Outcome::default()
+            });
+            observer.event(Event::Advance);
+            out
+        })
+        .collect();
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+
+    let mut changed = false;
+    let mut unmatched: BTreeSet<String> = BTreeSet::new();
+    for o in outcomes {
+        report.added += o.added;
+        report.updated += o.updated;
+        report.unchanged += o.unchanged;
+        report.removed += o.removed;
+        changed |= o.changed;
+        report.repaired.extend(o.repaired);
+        unmatched.extend(o.unmatched);
+        if let Some(s) = o.skipped {
+            report.skipped.push(s);
+        }
+        if let Some(e) = o.entry {
+            files.insert(o.stored, e);
+        }
+    }
+
+    // files gone from the roots
+    for (stored, entry) in old_files {
+        if files.contains_key(&stored) {
+            continue;
+        }
+        let under_root = root_keys.iter().any(|r| PathMap::is_under(&stored, r));
+        if under_root && !seen.contains(&stored) {
+            writer.delete_term(Term::from_field_text(fields.file, &stored));
+            report.removed += entry.docs.len();
+            changed = true;
+        } else {
+            files.insert(stored, entry);
+        }
+    }
+    if !unmatched.is_empty() && accounts.is_some() {
+        let list: Vec<&str> = unmatched.iter().take(5).map(String::as_str).collect();
+        let more = unmatched.len().saturating_sub(5);
+        let msg = format!(
+            "{} account reference(s) not found in the accounts file: {}{}",
+            unmatched.len(),
+            list.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        );
+        observer.event(Event::Notice(&msg));
+    }
+    report.unmatched_accounts = unmatched.into_iter().collect();
+
+    // commit: manifest.next → tantivy commit with the generation → promote
+    let changed = changed || opts.rebuild || committed == 0;
+    let manifest = Manifest {
+        version: VERSION,
+        generation: if changed { committed + 1 } else { committed },
+        last_indexed: Some(now_rfc3339()),
+        roots: merge_roots(&old.roots, &root_keys),
+        accounts,
+        files,
+    };
+    manifest.write_next(dir)?;
+    if changed {
+        let payload = serde_json::to_string(&CommitPayload {
+            generation: manifest.generation,
+        })
+        .unwrap_or_default();
+        let mut prepared = writer.prepare_commit().map_err(|e| Error::tantivy(dir, e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| Error::tantivy(dir, e))?;
+    }
+    Manifest::promote(dir)?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::tantivy(dir, e))?;
+
+    let reader = index.reader().map_err(|e| Error::tantivy(dir, e))?;
+    report.passages = reader.searcher().num_docs();
+    report.documents = manifest.documents();
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Opens the tantivy index in `dir`, creating it (or recreating it on
+/// `--rebuild` when its schema is not ours).
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
+    let tdir = dir.join(TANTIVY_DIR);
+    if tdir.join("meta.json").is_file() {
+        let index = Index::open_in_dir(&tdir).map_err(|e| Error::tantivy(dir, e))?;
+        if let Some(fields) = Fields::of(&index.schema()) {
+            register_tokenizers(&index);
+            return Ok((index, fields));
+        }
+        if !rebuild {
+            return Err(Error::IncompatibleIndex { path: dir.into() });
+        }
+        std::fs::remove_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
+    }
+    std::fs::create_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
+    let (schema, fields) = Fields::build();
+    let index = Index::create_in_dir(&tdir, schema).map_err(|e| Error::tantivy(dir, e))?;
+    register_tokenizers(&index);
+    Ok((index, fields))
+}
+
+/// Canonical paths of the roots named on the command line.
+fn resolve_roots(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    paths
+        .iter()
+        .map(|p| {
+            p.canonicalize().map_err(|e| {
+                Error::invalid(
+                    "PATH",
+                    format!("{}: {}", p.display(), e.to_string().to_lowercase()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The roots indexed before; those that vanished are dropped with a notice
+/// (their files then count as removed).
+fn remembered_roots(old: &Manifest, paths: &PathMap, observer: &dyn Observer) -> Vec<PathBuf> {
+    old.roots
+        .iter()
+        .filter_map(|r| {
+            let p = paths.resolve(r);
+            if p.exists() {
+                Some(p)
+            } else {
+                observer.event(Event::Notice(&format!(
+                    "{} no longer exists; its documents are removed from the index",
+                    paths.display(r)
+                )));
+                Some(p).filter(|_| false)
+            }
+        })
+        .collect()
+}
+
+/// Adds new roots, dropping any root inside another.
+fn merge_roots(old: &[String], new: &[String]) -> Vec<String> {
+    let mut all: Vec<String> = old.iter().chain(new).cloned().collect();
+    all.sort();
+    all.dedup();
+    let copy = all.clone();
+    all.retain(|r| !copy.iter().any(|o| o != r && PathMap::is_under(r, o)));
+    all
+}
+
+/// Loads `--accounts`, or reloads the remembered table from its file (keeping
+/// the remembered copy when the file is gone).
+fn load_accounts(
+    given: Option<&Path>,
+    old: &Manifest,
+    paths: &PathMap,
+    observer: &dyn Observer,
+) -> Result<Option<AccountsState>> {
+    let (path, remembered) = match (given, &old.accounts) {
+        (Some(p), _) => (absolute(p), None),
+        (None, Some(state)) => (paths.resolve(&state.path), Some(state)),
+        (None, None) => return Ok(None),
+    };
+    let path = path.canonicalize().unwrap_or(path);
+    let stored = paths.store(&path);
+    match (Accounts::load(&path), remembered) {
+        (Ok((table, notes)), _) => {
+            for n in notes {
+                observer.event(Event::Notice(&format!(
+                    "{}: {n}",
+                    paths.display(&stored)
+                )));
+            }
+            Ok(Some(AccountsState {
+                path: stored,
+                table,
+            }))
+        }
+        (Err(e), Some(state)) => {
+            observer.event(Event::Notice(&format!(
+                "cannot re-read the accounts file ({e}); using the copy remembered by the index"
+            )));
+            Ok(Some(state.clone()))
+        }
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// Hash of everything besides the file's bytes that shapes its documents.
+fn settings_hash(run_meta: &Metadata, text_column: Option<&str>, accounts: Option<&AccountsState>) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&VERSION.to_le_bytes());
+    h.update(serde_json::to_string(run_meta).unwrap_or_default().as_bytes());
+    h.update(text_column.unwrap_or("").as_bytes());
+    h.update(&accounts.map_or(0, |a| a.table.fingerprint()).to_le_bytes());
+    h.digest()
+}
+
+/// Reads, parses and indexes one file.
+fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>) -> Result<Outcome> {
+    let display = ctx.paths.display(&stored);
+    let mut out = Outcome {
+        stored: stored.clone(),
+        ..Outcome::default()
+    };
+    let skip = |mut out: Outcome, reason: String| {
+        let s = Skipped {
+            path: display.clone(),
+            reason,
+        };
+        ctx.observer.event(Event::Skipped(&s));
+        out.skipped = Some(s);
+        out.entry = old.cloned();
+        out
+    };
+    if c.stamp.size > MAX_FILE_BYTES {
+        return Ok(skip(out, format!("larger than {} MB", MAX_FILE_BYTES >> 20)));
+    }
+    let bytes = match std::fs::read(&c.path) {
+        Ok(b) => b,
+        Err(e) => return Ok(skip(out, e.to_string().to_lowercase())),
+    };
+    let sidecar_bytes = c.sidecar.as_ref().and_then(|s| std::fs::read(s).ok());
+    let mut h = Xxh3::new();
+    h.update(&bytes);
+    if let Some(sb) = &sidecar_bytes {
+        h.update(b"\0sidecar\0");
+        h.update(sb);
+    }
+    let hash = h.digest();
+    if let Some(e) = old.filter(|e| e.hash == hash && e.settings == ctx.settings) {
+        out.unchanged = e.docs.len();
+        out.entry = Some(FileEntry {
+            stamp: c.stamp,
+            ..e.clone()
+        });
+        return Ok(out);
+    }
+    let repair = |out: &mut Outcome, note: String| {
+        let r = Repaired {
+            path: display.clone(),
+            note,
+        };
+        ctx.observer.event(Event::Repaired(&r));
+        out.repaired.push(r);
+    };
+    let decoded = match decode(&bytes) {
+        Ok(d) => d,
+        Err(e) => return Ok(skip(out, e.to_string())),
+    };
+    drop(bytes);
+    if let Some(note) = decoded.note.clone() {
+        repair(&mut out, note);
+    }
+    let sidecar = match (&c.sidecar, &sidecar_bytes) {
+        (Some(path), Some(sb)) => match read_sidecar(path, sb) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                repair(&mut out, format!("sidecar {name}: {e}; its metadata was ignored"));
+                None
+            }
+        },
+        _ => None,
+    };
+    let parsed = match ingest::parse(c.format, &decoded.text, sidecar.as_ref(), &ctx.parse) {
+        Ok(p) => p,
+        Err(reason) => return Ok(skip(out, reason)),
+    };
+    drop(decoded);
+    for note in parsed.notes {
+        repair(&mut out, note);
+    }
+    let kind = kind_from_path(&c.path, c.format);
+    let empty = BTreeMap::new();
+    let old_docs = old.map_or(&empty, |e| &e.docs);
+    let mut docs = BTreeMap::new();
+    let mut keys: BTreeMap<String, u32> = BTreeMap::new();
+    let mut accounts: BTreeSet<String> = BTreeSet::new();
+    for mut doc in parsed.documents {
+        if let Some(u) = ctx.enricher.apply(&mut doc, kind) {
+            out.unmatched.push(u);
+        }
+        let doc_id = doc_id(&stored, &doc.part);
+        let date = match doc.meta.first("date") {
+            Some(d) => {
+                let t = parse_date(d);
+                if t.is_none() {
+                    let at = if doc.part.is_empty() { String::new() } else { format!("{}: ", part_label(&doc.part)) };
+                    repair(&mut out, format!("{at}date `{d}` is not an ISO 8601 date; --since/--until will not match it"));
+                }
+                t
+            }
+            None => None,
+        };
+        for k in doc.meta.keys() {
+            *keys.entry(k.to_string()).or_default() += 1;
+        }
+        if let Some(a) = doc.meta.first("account") {
+            accounts.insert(a.to_string());
+        }
+        let h = doc_hash(&doc);
+        match old_docs.get(&doc.part) {
+            Some(&oh) if oh == h => out.unchanged += 1,
+            Some(_) => {
+                ctx.writer.delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id));
+                add_document(ctx, &stored, &doc_id, &doc, date)?;
+                out.updated += 1;
+                out.changed = true;
+            }
+            None => {
+                add_document(ctx, &stored, &doc_id, &doc, date)?;
+                out.added += 1;
+                out.changed = true;
+            }
+        }
+        docs.insert(doc.part, h);
+    }
+    for (part, &oh) in old_docs {
+        if docs.contains_key(part) {
+            continue;
+        }
+        if parsed.failed_parts.contains(part) {
+            docs.insert(part.clone(), oh); // unreadable now: keep what we had
+        } else {
+            ctx.writer
+                .delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id(&stored, part)));
+            out.removed += 1;
+            out.changed = true;
+        }
+    }
+    out.entry = Some(FileEntry {
+        stamp: c.stamp,
+        hash,
+        settings: ctx.settings,
+        docs,
+        keys,
+        accounts,
+    });
+    Ok(out)
+}
+
+fn read_sidecar(path: &Path, bytes: &[u8]) -> std::result::Result<Metadata, String> {
+    let text = decode(bytes).map_err(|e| e.to_string())?.text;
+    if path.extension().is_some_and(|e| e == "json") {
+        parse_json_object(&text)
+    } else {
+        parse_mapping(&text).map_err(|e| format!("not valid YAML ({})", e.lines().next().unwrap_or("")))
+    }
+}
+
+/// `path` for a whole-file document, `path#row57` for a part.
+pub fn doc_id(stored: &str, part: &str) -> String {
+    if part.is_empty() {
+        stored.to_string()
+    } else {
+        format!("{stored}#{part}")
+    }
+}
+
+/// `row57` → `row 57`.
+fn part_label(part: &str) -> String {
+    let digits = part.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    format!("{} {digits}", &part[..part.len() - digits.len()])
+}
+
+/// Hash of what a document contributes to the index.
+fn doc_hash(doc: &Document) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(serde_json::to_string(&doc.meta).unwrap_or_default().as_bytes());
+    for p in &doc.passages {
+        h.update(b"\0");
+        h.update(p.text.as_bytes());
+        h.update(b"\0");
+        h.update(p.location.to_string().as_bytes());
+        h.update(b"\0");
+        h.update(p.speaker.as_deref().unwrap_or("").as_bytes());
+    }
+    h.digest()
+}
+
+/// Sends one document's passages to the writer.
+fn add_document(ctx: &Ctx<'_>, stored: &str, doc_id: &str, doc: &Document, date: Option<i64>) -> Result<()> {
+    let f = &ctx.fields;
+    let internal: HashSet<String> = doc.meta.get("internal").iter().map(|s| s.to_lowercase()).collect();
+    for (i, p) in doc.passages.iter().enumerate() {
+        let mut meta = doc.meta.clone();
+        if let Some(s) = &p.speaker {
+            meta.set("speaker", s);
+        }
+        let mut d = TantivyDocument::new();
+        d.add_text(f.text, &p.text);
+        d.add_text(f.doc_id, doc_id);
+        d.add_text(f.file, stored);
+        d.add_text(f.path, stored);
+        d.add_text(f.location, p.location.to_string());
+        d.add_u64(f.ordinal, i as u64);
+        let is_internal = meta
+            .first("speaker")
+            .is_some_and(|s| internal.contains(&s.to_lowercase()));
+        d.add_bool(f.internal, is_internal);
+        if let Some(t) = date {
+            d.add_date(f.date, DateTime::from_timestamp_secs(t));
+        }
+        d.add_object(f.meta, lowercase_object(&meta));
+        d.add_text(f.meta_raw, serde_json::to_string(&meta).unwrap_or_default());
+        ctx.writer
+            .add_document(d)
+            .map_err(|e| Error::tantivy(ctx.paths.resolve(stored), e))?;
+    }
+    Ok(())
+}
+
+/// Metadata as tantivy JSON, values lower-cased for case-insensitive filters.
+fn lowercase_object(meta: &Metadata) -> BTreeMap<String, OwnedValue> {
+    meta.iter()
+        .map(|(k, vs)| {
+            let v = if vs.len() == 1 {
+                OwnedValue::Str(vs[0].to_lowercase())
+            } else {
+                OwnedValue::Array(vs.iter().map(|v| OwnedValue::Str(v.to_lowercase())).collect())
+            };
+            (k.to_string(), v)
+        })
+        .collect()
+}
+
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_merge_without_nesting() {
+        let got = merge_roots(&["data".into(), "x/y".into()], &["data/sub".into(), "x".into(), "z".into()]);
+        assert_eq!(got, ["data", "x", "z"]);
+    }
+
+    #[test]
+    fn part_labels() {
+        assert_eq!(part_label("row57"), "row 57");
+        assert_eq!(part_label("line3"), "line 3");
+        assert_eq!(doc_id("a/b.csv", "row2"), "a/b.csv#row2");
+        assert_eq!(doc_id("a/b.md", ""), "a/b.md");
+    }
+}

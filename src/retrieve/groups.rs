@@ -1,0 +1,191 @@
+//! Documents, distinct accounts and passages per value of a metadata field
+//! (`insight segments --by FIELD`), computed from fast fields under the
+//! filters. Distinct documents and accounts are counted by id, across
+//! segments of the index.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+use super::filters::Filters;
+use crate::error::{Error, Result};
+use crate::index::Store;
+use crate::ingest::Metadata;
+use crate::ingest::meta::normalize_key;
+
+/// One value of the grouping field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The value as written in the data (`null`: documents without the field).
+    pub value: Option<String>,
+    pub documents: usize,
+    pub accounts: usize,
+    pub passages: usize,
+}
+
+/// Groups the passages matching `filters` by the metadata field `by`.
+/// Ordered by documents, then value.
+pub fn groups(store: &Store, by: &str, filters: &Filters) -> Result<Vec<Group>> {
+    let key = normalize_key(by);
+    let query: Box<dyn Query> = filters
+        .to_query(&store.fields)
+        .unwrap_or_else(|| Box::new(AllQuery));
+    let searcher = store.searcher();
+    let collector = GroupCollector {
+        path: format!("meta.{key}"),
+    };
+    let fruit = searcher
+        .search(&query, &collector)
+        .map_err(|e| Error::tantivy(&store.dir, e))?;
+    let mut out: Vec<Group> = fruit
+        .into_iter()
+        .map(|(value, acc)| {
+            let shown = value.as_ref().map(|v| {
+                original_casing(store, &searcher, acc.first, &key, v).unwrap_or_else(|| v.clone())
+            });
+            Group {
+                value: shown,
+                documents: acc.docs.len(),
+                accounts: acc.accounts.len(),
+                passages: acc.passages,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.documents
+            .cmp(&a.documents)
+            .then_with(|| a.value.is_none().cmp(&b.value.is_none()))
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    Ok(out)
+}
+
+/// The value as the data wrote it, read from one of the group's passages.
+fn original_casing(
+    store: &Store,
+    searcher: &tantivy::Searcher,
+    addr: DocAddress,
+    key: &str,
+    lower: &str,
+) -> Option<String> {
+    let doc: TantivyDocument = searcher.doc(addr).ok()?;
+    let raw = doc.get_first(store.fields.meta_raw)?.as_str()?;
+    let meta: Metadata = serde_json::from_str(raw).ok()?;
+    meta.get(key).iter().find(|v| v.to_lowercase() == lower).cloned()
+}
+
+#[derive(Debug)]
+struct Acc {
+    docs: HashSet<String>,
+    accounts: HashSet<String>,
+    passages: usize,
+    first: DocAddress,
+}
+
+type Fruit = HashMap<Option<String>, Acc>;
+
+struct GroupCollector {
+    path: String,
+}
+
+struct GroupSegment {
+    segment: SegmentOrdinal,
+    group: Option<StrColumn>,
+    doc_id: Option<StrColumn>,
+    account: Option<StrColumn>,
+    /// group ord → (doc ords, account ords, passages, first doc)
+    acc: HashMap<Option<u64>, (HashSet<u64>, HashSet<u64>, usize, DocId)>,
+}
+
+impl Collector for GroupCollector {
+    type Fruit = Fruit;
+    type Child = GroupSegment;
+
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<GroupSegment> {
+        let ff = reader.fast_fields();
+        Ok(GroupSegment {
+            segment,
+            group: ff.str(&self.path)?,
+            doc_id: ff.str("doc_id")?,
+            account: ff.str("meta.account")?,
+            acc: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut out: Fruit = HashMap::new();
+        for fruit in fruits {
+            for (k, v) in fruit {
+                match out.get_mut(&k) {
+                    Some(a) => {
+                        a.docs.extend(v.docs);
+                        a.accounts.extend(v.accounts);
+                        a.passages += v.passages;
+                    }
+                    None => {
+                        out.insert(k, v);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for GroupSegment {
+    type Fruit = Fruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let first_ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(doc).next());
+        let doc_ord = first_ord(&self.doc_id);
+        let acc_ord = first_ord(&self.account);
+        let mut bump = |g: Option<u64>| {
+            let e = self
+                .acc
+                .entry(g)
+                .or_insert_with(|| (HashSet::new(), HashSet::new(), 0, doc));
+            e.0.extend(doc_ord);
+            e.1.extend(acc_ord);
+            e.2 += 1;
+        };
+        let mut any = false;
+        if let Some(col) = &self.group {
+            for g in col.term_ords(doc) {
+                any = true;
+                bump(Some(g));
+            }
+        }
+        if !any {
+            bump(None);
+        }
+    }
+
+    fn harvest(self) -> Fruit {
+        let text = |c: &Option<StrColumn>, ord: u64| -> Option<String> {
+            let mut s = String::new();
+            c.as_ref()?.ord_to_str(ord, &mut s).ok()?.then_some(s)
+        };
+        self.acc
+            .into_iter()
+            .map(|(g, (docs, accounts, passages, first))| {
+                let key = g.and_then(|o| text(&self.group, o));
+                let acc = Acc {
+                    docs: docs.into_iter().filter_map(|o| text(&self.doc_id, o)).collect(),
+                    accounts: accounts.into_iter().filter_map(|o| text(&self.account, o)).collect(),
+                    passages,
+                    first: DocAddress::new(self.segment, first),
+                };
+                (key, acc)
+            })
+            .collect()
+    }
+}
