@@ -70,7 +70,11 @@ mod tests {
     fn reads_known_sections_and_ignores_others() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("insight.toml");
-        std::fs::write(&p, "[index]\nmemory_mb = 256\n\n[llm]\nprovider = \"openai\"\n").unwrap();
+        std::fs::write(
+            &p,
+            "[index]\nmemory_mb = 256\n\n[llm]\nprovider = \"openai\"\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&p)).unwrap();
         assert_eq!(c.index.memory_mb, Some(256));
         std::fs::write(&p, "[index]\nmemory = 1\n").unwrap();

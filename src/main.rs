@@ -7,7 +7,9 @@ fn main() -> std::process::ExitCode {
     let cli = insight::cli::Cli::parse();
     match insight::cli::run(cli) {
         Ok(code) => std::process::ExitCode::from(code as u8),
-        Err(insight::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+        Err(insight::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

@@ -12,10 +12,18 @@ use crate::retrieve::{DateBound, Where};
 /// account and date.
 #[derive(Debug, Parser)]
 #[command(name = "insight", version, about, long_about = None, max_term_width = 100)]
-#[command(after_help = "Start with: insight index examples/ --accounts examples/accounts.csv\n           insight search \"what slows down invoicing?\" --segment enterprise")]
+#[command(
+    after_help = "Start with: insight index examples/ --accounts examples/accounts.csv\n           insight search \"what slows down invoicing?\" --segment enterprise"
+)]
 pub struct Cli {
     /// Index folder
-    #[arg(long, global = true, env = "INSIGHT_INDEX", value_name = "DIR", default_value = "index")]
+    #[arg(
+        long,
+        global = true,
+        env = "INSIGHT_INDEX",
+        value_name = "DIR",
+        default_value = "index"
+    )]
     pub index: PathBuf,
 
     /// Config file [default: ./insight.toml, then the user config dir]
@@ -191,19 +199,36 @@ mod tests {
     #[test]
     fn filters_and_meta_parse() {
         let cli = Cli::try_parse_from([
-            "insight", "search", "sso", "okta", "--segment", "enterprise", "--segment", "smb",
-            "--where", "plan=plus", "--since", "2026-01-01", "-n", "3",
+            "insight",
+            "search",
+            "sso",
+            "okta",
+            "--segment",
+            "enterprise",
+            "--segment",
+            "smb",
+            "--where",
+            "plan=plus",
+            "--since",
+            "2026-01-01",
+            "-n",
+            "3",
         ])
         .unwrap();
-        let Some(Command::Search(s)) = cli.command else { panic!() };
+        let Some(Command::Search(s)) = cli.command else {
+            panic!()
+        };
         assert_eq!(s.query, ["sso", "okta"]);
         assert_eq!(s.filters.segments, ["enterprise", "smb"]);
         assert_eq!(s.filters.wheres[0].key, "plan");
         assert_eq!(s.limit, 3);
         assert!(Cli::try_parse_from(["insight", "search", "x", "--since", "soon"]).is_err());
         assert!(Cli::try_parse_from(["insight", "index", "--meta", "novalue"]).is_err());
-        let cli = Cli::try_parse_from(["insight", "index", "d", "--meta", "source=crm export"]).unwrap();
-        let Some(Command::Index(i)) = cli.command else { panic!() };
+        let cli =
+            Cli::try_parse_from(["insight", "index", "d", "--meta", "source=crm export"]).unwrap();
+        let Some(Command::Index(i)) = cli.command else {
+            panic!()
+        };
         assert_eq!(i.meta, [("source".to_string(), "crm export".to_string())]);
     }
 }

@@ -4,9 +4,9 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
+use super::Context;
 use super::args::IndexArgs;
 use super::output::{self, human_ms, paint, style};
-use super::Context;
 use crate::error::{Error, ExitCode, Result};
 use crate::index::writer::{Event, Observer};
 use crate::index::{self, IndexOptions};
@@ -25,9 +25,9 @@ impl Observer for Reporter {
             Event::Skipped(s) if !self.quiet => self
                 .bar
                 .suspend(|| output::warn(&format!("skipped {}: {}", s.path, s.reason))),
-            Event::Repaired(r) if !self.quiet => {
-                self.bar.suspend(|| output::warn(&format!("{}: {}", r.path, r.note)))
-            }
+            Event::Repaired(r) if !self.quiet => self
+                .bar
+                .suspend(|| output::warn(&format!("{}: {}", r.path, r.note))),
             Event::Notice(n) if !self.quiet => self.bar.suspend(|| output::note(n)),
             _ => {}
         }

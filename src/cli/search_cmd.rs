@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
+use super::Context;
 use super::args::SearchArgs;
 use super::output::{self, paint, style};
-use super::Context;
 use crate::error::{ExitCode, Result};
 use crate::index::Store;
 use crate::retrieve::{self, Hit};
@@ -47,12 +47,19 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<ExitCode> {
 }
 
 fn filter_note(f: &retrieve::Filters) -> String {
-    if f.is_empty() { String::new() } else { format!(" (filters: {f})") }
+    if f.is_empty() {
+        String::new()
+    } else {
+        format!(" (filters: {f})")
+    }
 }
 
 /// The JSON form of a hit, as the contract fixes it (absent fields are null).
 pub fn hit_json(h: &Hit) -> Value {
-    let field = |k: &str| h.field(k).map_or(Value::Null, |v| Value::String(v.to_string()));
+    let field = |k: &str| {
+        h.field(k)
+            .map_or(Value::Null, |v| Value::String(v.to_string()))
+    };
     json!({
         "score": h.score,
         "doc_id": h.doc_id,
@@ -85,7 +92,9 @@ fn render_hit(n: usize, h: &Hit) -> String {
             meta.push(v.to_string());
         }
     }
-    let snippet = h.snippet.marked(&format!("{}", style::MATCH), &format!("{:#}", style::MATCH));
+    let snippet = h
+        .snippet
+        .marked(&format!("{}", style::MATCH), &format!("{:#}", style::MATCH));
     format!(
         "{}. {} {} {}\n   {}\n   {}\n\n",
         n,

@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
+use super::Context;
 use super::args::SegmentsArgs;
 use super::output::{self, paint, style};
-use super::Context;
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
 use crate::ingest::meta::normalize_key;
@@ -42,7 +42,10 @@ pub fn run(ctx: &Context, args: &SegmentsArgs) -> Result<ExitCode> {
         "{}\n",
         paint(
             style::BOLD,
-            format!("{by:<width$}  {:>9}  {:>8}  {:>8}", "documents", "accounts", "passages")
+            format!(
+                "{by:<width$}  {:>9}  {:>8}  {:>8}",
+                "documents", "accounts", "passages"
+            )
         )
     );
     for g in &groups {

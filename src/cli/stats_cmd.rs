@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::Context;
 use super::args::StatsArgs;
 use super::output::{self, human_bytes, paint, style};
-use super::Context;
 use crate::error::{ExitCode, Result};
 use crate::index::Store;
 use crate::retrieve::Filters;
@@ -25,7 +25,11 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<ExitCode> {
         .accounts
         .as_ref()
         .map(|a| (store.paths.display(&a.path), a.table.len()));
-    let roots: Vec<String> = manifest.roots.iter().map(|r| store.paths.display(r)).collect();
+    let roots: Vec<String> = manifest
+        .roots
+        .iter()
+        .map(|r| store.paths.display(r))
+        .collect();
     if args.json {
         let fields_json: Vec<_> = fields
             .iter()
@@ -53,8 +57,14 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<ExitCode> {
     }
     let row = |k: &str, v: String| format!("{}  {v}\n", paint(style::BOLD, format!("{k:<13}")));
     let mut out = String::new();
-    out.push_str(&row("index", format!("{} ({})", ctx.index.display(), human_bytes(size))));
-    out.push_str(&row("documents", format!("{} in {} files", manifest.documents(), manifest.files.len())));
+    out.push_str(&row(
+        "index",
+        format!("{} ({})", ctx.index.display(), human_bytes(size)),
+    ));
+    out.push_str(&row(
+        "documents",
+        format!("{} in {} files", manifest.documents(), manifest.files.len()),
+    ));
     out.push_str(&row("passages", passages.to_string()));
     out.push_str(&row("accounts", accounts.to_string()));
     if let Some((path, n)) = &accounts_file {
@@ -68,7 +78,10 @@ pub fn run(ctx: &Context, args: &StatsArgs) -> Result<ExitCode> {
     out.push_str(&row("roots", roots.join(", ")));
     out.push_str(&row(
         "last indexed",
-        manifest.last_indexed.clone().unwrap_or_else(|| "never".into()),
+        manifest
+            .last_indexed
+            .clone()
+            .unwrap_or_else(|| "never".into()),
     ));
     let fields_line: Vec<String> = fields.iter().map(|(k, n)| format!("{k} ({n})")).collect();
     out.push_str(&row("fields", fields_line.join(", ")));
@@ -81,7 +94,9 @@ fn dir_size(dir: &Path) -> u64 {
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             match e.file_type() {
                 Ok(t) if t.is_dir() => stack.push(e.path()),

@@ -156,14 +156,23 @@ mod tests {
         m.roots.push("data".into());
         m.write_next(dir.path()).unwrap();
         Manifest::promote(dir.path()).unwrap();
-        assert_eq!(Manifest::load(dir.path(), 1).unwrap().unwrap().roots, ["data"]);
+        assert_eq!(
+            Manifest::load(dir.path(), 1).unwrap().unwrap().roots,
+            ["data"]
+        );
         // a crash after the commit of generation 2 but before the rename
         m.generation = 2;
         m.roots.push("more".into());
         m.write_next(dir.path()).unwrap();
-        assert_eq!(Manifest::load(dir.path(), 2).unwrap().unwrap().roots.len(), 2);
+        assert_eq!(
+            Manifest::load(dir.path(), 2).unwrap().unwrap().roots.len(),
+            2
+        );
         // a crash before the commit: generation 1 is still the committed one
-        assert_eq!(Manifest::load(dir.path(), 1).unwrap().unwrap().roots.len(), 1);
+        assert_eq!(
+            Manifest::load(dir.path(), 1).unwrap().unwrap().roots.len(),
+            1
+        );
         assert!(Manifest::load(dir.path(), 7).unwrap().is_none());
     }
 }

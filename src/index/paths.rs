@@ -19,7 +19,10 @@ impl PathMap {
         let canonical = index_dir
             .canonicalize()
             .unwrap_or_else(|_| absolute(index_dir));
-        let base = canonical.parent().map(Path::to_path_buf).unwrap_or(canonical);
+        let base = canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(canonical);
         let cwd = std::env::current_dir()
             .ok()
             .and_then(|c| c.canonicalize().ok());

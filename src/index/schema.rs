@@ -2,6 +2,7 @@
 //! document's metadata so every filter is a term lookup. Field handles live
 //! in [`Fields`]; the text analyser is registered by [`register_tokenizers`].
 
+use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, JsonObjectOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
@@ -10,7 +11,6 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
-use tantivy::Index;
 
 /// Name of the analyser for passage text: words, lower-cased, accents
 /// folded, English stemming.

@@ -68,7 +68,9 @@ pub struct Repaired {
 /// What happened while indexing, reported as it happens.
 pub enum Event<'a> {
     /// The number of files that need reading.
-    Start { files: u64 },
+    Start {
+        files: u64,
+    },
     /// One more file read.
     Advance,
     Skipped(&'a Skipped),
@@ -149,7 +151,9 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     let threads = if opts.threads > 0 {
         opts.threads
     } else {
-        std::thread::available_parallelism().map_or(2, |n| n.get()).min(8)
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8)
     };
     let budget = opts.memory_mb.max(64) * 1024 * 1024;
     let per_thread = (budget / threads).clamp(16 * 1024 * 1024, 1024 * 1024 * 1024);
@@ -167,7 +171,9 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
                     "the manifest does not match the index; rebuilding it from the files",
                 ));
             }
-            writer.delete_all_documents().map_err(|e| Error::tantivy(dir, e))?;
+            writer
+                .delete_all_documents()
+                .map_err(|e| Error::tantivy(dir, e))?;
             Manifest::default()
         }
     };
@@ -305,7 +311,11 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             "{} account reference(s) not found in the accounts file: {}{}",
             unmatched.len(),
             list.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         );
         observer.event(Event::Notice(&msg));
     }
@@ -327,7 +337,9 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             generation: manifest.generation,
         })
         .unwrap_or_default();
-        let mut prepared = writer.prepare_commit().map_err(|e| Error::tantivy(dir, e))?;
+        let mut prepared = writer
+            .prepare_commit()
+            .map_err(|e| Error::tantivy(dir, e))?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(|e| Error::tantivy(dir, e))?;
     }
@@ -428,10 +440,7 @@ fn load_accounts(
     match (Accounts::load(&path), remembered) {
         (Ok((table, notes)), _) => {
             for n in notes {
-                observer.event(Event::Notice(&format!(
-                    "{}: {n}",
-                    paths.display(&stored)
-                )));
+                observer.event(Event::Notice(&format!("{}: {n}", paths.display(&stored))));
             }
             Ok(Some(AccountsState {
                 path: stored,
@@ -449,17 +458,30 @@ fn load_accounts(
 }
 
 /// Hash of everything besides the file's bytes that shapes its documents.
-fn settings_hash(run_meta: &Metadata, text_column: Option<&str>, accounts: Option<&AccountsState>) -> u64 {
+fn settings_hash(
+    run_meta: &Metadata,
+    text_column: Option<&str>,
+    accounts: Option<&AccountsState>,
+) -> u64 {
     let mut h = Xxh3::new();
     h.update(&VERSION.to_le_bytes());
-    h.update(serde_json::to_string(run_meta).unwrap_or_default().as_bytes());
+    h.update(
+        serde_json::to_string(run_meta)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     h.update(text_column.unwrap_or("").as_bytes());
     h.update(&accounts.map_or(0, |a| a.table.fingerprint()).to_le_bytes());
     h.digest()
 }
 
 /// Reads, parses and indexes one file.
-fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>) -> Result<Outcome> {
+fn process(
+    ctx: &Ctx<'_>,
+    c: &Candidate,
+    stored: String,
+    old: Option<&FileEntry>,
+) -> Result<Outcome> {
     let display = ctx.paths.display(&stored);
     let mut out = Outcome {
         stored: stored.clone(),
@@ -476,7 +498,10 @@ fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>
         out
     };
     if c.stamp.size > MAX_FILE_BYTES {
-        return Ok(skip(out, format!("larger than {} MB", MAX_FILE_BYTES >> 20)));
+        return Ok(skip(
+            out,
+            format!("larger than {} MB", MAX_FILE_BYTES >> 20),
+        ));
     }
     let bytes = match std::fs::read(&c.path) {
         Ok(b) => b,
@@ -518,8 +543,14 @@ fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>
         (Some(path), Some(sb)) => match read_sidecar(path, sb) {
             Ok(m) => Some(m),
             Err(e) => {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                repair(&mut out, format!("sidecar {name}: {e}; its metadata was ignored"));
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                repair(
+                    &mut out,
+                    format!("sidecar {name}: {e}; its metadata was ignored"),
+                );
                 None
             }
         },
@@ -548,8 +579,17 @@ fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>
             Some(d) => {
                 let t = parse_date(d);
                 if t.is_none() {
-                    let at = if doc.part.is_empty() { String::new() } else { format!("{}: ", part_label(&doc.part)) };
-                    repair(&mut out, format!("{at}date `{d}` is not an ISO 8601 date; --since/--until will not match it"));
+                    let at = if doc.part.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}: ", part_label(&doc.part))
+                    };
+                    repair(
+                        &mut out,
+                        format!(
+                            "{at}date `{d}` is not an ISO 8601 date; --since/--until will not match it"
+                        ),
+                    );
                 }
                 t
             }
@@ -565,7 +605,8 @@ fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>
         match old_docs.get(&doc.part) {
             Some(&oh) if oh == h => out.unchanged += 1,
             Some(_) => {
-                ctx.writer.delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id));
+                ctx.writer
+                    .delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id));
                 add_document(ctx, &stored, &doc_id, &doc, date)?;
                 out.updated += 1;
                 out.changed = true;
@@ -585,8 +626,10 @@ fn process(ctx: &Ctx<'_>, c: &Candidate, stored: String, old: Option<&FileEntry>
         if parsed.failed_parts.contains(part) {
             docs.insert(part.clone(), oh); // unreadable now: keep what we had
         } else {
-            ctx.writer
-                .delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id(&stored, part)));
+            ctx.writer.delete_term(Term::from_field_text(
+                ctx.fields.doc_id,
+                &doc_id(&stored, part),
+            ));
             out.removed += 1;
             out.changed = true;
         }
@@ -607,7 +650,8 @@ fn read_sidecar(path: &Path, bytes: &[u8]) -> std::result::Result<Metadata, Stri
     if path.extension().is_some_and(|e| e == "json") {
         parse_json_object(&text)
     } else {
-        parse_mapping(&text).map_err(|e| format!("not valid YAML ({})", e.lines().next().unwrap_or("")))
+        parse_mapping(&text)
+            .map_err(|e| format!("not valid YAML ({})", e.lines().next().unwrap_or("")))
     }
 }
 
@@ -629,7 +673,11 @@ fn part_label(part: &str) -> String {
 /// Hash of what a document contributes to the index.
 fn doc_hash(doc: &Document) -> u64 {
     let mut h = Xxh3::new();
-    h.update(serde_json::to_string(&doc.meta).unwrap_or_default().as_bytes());
+    h.update(
+        serde_json::to_string(&doc.meta)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     for p in &doc.passages {
         h.update(b"\0");
         h.update(p.text.as_bytes());
@@ -642,9 +690,20 @@ fn doc_hash(doc: &Document) -> u64 {
 }
 
 /// Sends one document's passages to the writer.
-fn add_document(ctx: &Ctx<'_>, stored: &str, doc_id: &str, doc: &Document, date: Option<i64>) -> Result<()> {
+fn add_document(
+    ctx: &Ctx<'_>,
+    stored: &str,
+    doc_id: &str,
+    doc: &Document,
+    date: Option<i64>,
+) -> Result<()> {
     let f = &ctx.fields;
-    let internal: HashSet<String> = doc.meta.get("internal").iter().map(|s| s.to_lowercase()).collect();
+    let internal: HashSet<String> = doc
+        .meta
+        .get("internal")
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
     for (i, p) in doc.passages.iter().enumerate() {
         let mut meta = doc.meta.clone();
         if let Some(s) = &p.speaker {
@@ -680,7 +739,11 @@ fn lowercase_object(meta: &Metadata) -> BTreeMap<String, OwnedValue> {
             let v = if vs.len() == 1 {
                 OwnedValue::Str(vs[0].to_lowercase())
             } else {
-                OwnedValue::Array(vs.iter().map(|v| OwnedValue::Str(v.to_lowercase())).collect())
+                OwnedValue::Array(
+                    vs.iter()
+                        .map(|v| OwnedValue::Str(v.to_lowercase()))
+                        .collect(),
+                )
             };
             (k.to_string(), v)
         })
@@ -701,7 +764,10 @@ mod tests {
 
     #[test]
     fn roots_merge_without_nesting() {
-        let got = merge_roots(&["data".into(), "x/y".into()], &["data/sub".into(), "x".into(), "z".into()]);
+        let got = merge_roots(
+            &["data".into(), "x/y".into()],
+            &["data/sub".into(), "x".into(), "z".into()],
+        );
         assert_eq!(got, ["data", "x", "z"]);
     }
 

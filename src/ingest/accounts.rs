@@ -7,9 +7,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::Metadata;
 use super::decode::decode;
 use super::meta::normalize_key;
-use super::Metadata;
 use crate::error::{Error, Result};
 
 /// Column names accepted for the account id, in order of preference.
@@ -129,7 +129,10 @@ impl Accounts {
         self.lookup.clear();
         for (i, a) in self.accounts.iter().enumerate() {
             if self.lookup.insert(a.id.to_lowercase(), i).is_some() {
-                notes.push(format!("account id `{}` appears twice; the last row wins", a.id));
+                notes.push(format!(
+                    "account id `{}` appears twice; the last row wins",
+                    a.id
+                ));
             }
         }
         for (i, a) in self.accounts.iter().enumerate() {
@@ -186,7 +189,10 @@ mod tests {
     #[test]
     fn needs_an_id_column() {
         let e = Accounts::parse("company,segment\nx,smb\n").unwrap_err();
-        assert!(e.contains("no account id column") && e.contains("company, segment"), "{e}");
+        assert!(
+            e.contains("no account id column") && e.contains("company, segment"),
+            "{e}"
+        );
     }
 
     #[test]

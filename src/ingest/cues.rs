@@ -34,6 +34,7 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
     let mut parsed = Parsed::default();
     let mut cues = Vec::new();
     let mut broken = Vec::new();
+    let mut arrows = false;
     for (i, (line_no, lines)) in blocks(text).into_iter().enumerate() {
         if flavor == Flavor::Vtt {
             let first = lines[0];
@@ -41,7 +42,9 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
                 continue;
             }
             if i == 0 {
-                parsed.notes.push("no WEBVTT header on the first line; read anyway".into());
+                parsed
+                    .notes
+                    .push("no WEBVTT header on the first line; read anyway".into());
             }
             if ["NOTE", "STYLE", "REGION"]
                 .iter()
@@ -50,6 +53,7 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
                 continue;
             }
         }
+        arrows |= lines.iter().any(|l| l.contains("-->"));
         let timing = match lines.iter().take(2).position(|l| l.contains("-->")) {
             Some(t) => t,
             None => {
@@ -85,7 +89,7 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
         ));
     }
     if cues.is_empty() {
-        return Err(if broken.is_empty() {
+        return Err(if !arrows {
             "no cues found (expected timing lines like `00:00:01.000 --> 00:00:04.000`)".into()
         } else {
             "no cue has a readable timing line".into()
@@ -157,7 +161,10 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     {
         return None;
     }
-    let nums: Vec<u64> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let nums: Vec<u64> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     let (h, m, s) = match nums[..] {
         [m, s] => (0, m, s),
         [h, m, s] => (h, m, s),
@@ -268,8 +275,7 @@ fn prefix_candidate(text: &str) -> Option<(String, usize)> {
         let mut cs = w.chars();
         let first = cs.next();
         first.is_some_and(|c| c.is_uppercase() || (i > 0 && c.is_ascii_digit()))
-            && w
-                .chars()
+            && w.chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '.' | '\'' | '-' | '\u{2019}'))
     });
     ok.then(|| (name.to_string(), lead + colon + 1))
@@ -289,7 +295,8 @@ fn apply_prefix_speakers(cues: &mut [Cue], known: &[String]) {
     }
     for c in cues.iter_mut().filter(|c| c.speaker.is_none()) {
         if let Some((name, at)) = prefix_candidate(&c.text) {
-            if counts.get(&name).copied().unwrap_or(0) >= 2 || known.contains(&name.to_lowercase()) {
+            if counts.get(&name).copied().unwrap_or(0) >= 2 || known.contains(&name.to_lowercase())
+            {
                 c.text = c.text[at..].trim().to_string();
                 c.speaker = Some(name);
             }
@@ -378,9 +385,17 @@ mod tests {
     fn broken_timings_drop_only_those_cues() {
         let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>Good one.\n\n00:00:xx.000 --> 00:00:03.000\n<v A>Lost cue.\n\n00:00:04.000 00:00:05.000\n<v A>No arrow.\n\n00:00:06.000 --> 00:00:07.000\n<v B>Kept too.\n";
         let p = parse_vtt(vtt, None).unwrap();
-        let texts: Vec<&str> = p.documents[0].passages.iter().map(|p| p.text.as_str()).collect();
+        let texts: Vec<&str> = p.documents[0]
+            .passages
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(texts, ["Good one.", "Kept too."]);
-        assert!(p.notes[0].contains("dropped 2 cue(s)") && p.notes[0].contains("line 6, 9"), "{:?}", p.notes);
+        assert!(
+            p.notes[0].contains("dropped 2 cue(s)") && p.notes[0].contains("line 6, 9"),
+            "{:?}",
+            p.notes
+        );
         assert!(parse_vtt("WEBVTT\n\nnothing here\n", None).is_err());
     }
 
@@ -391,9 +406,22 @@ mod tests {
         let ps = &p.documents[0].passages;
         let got: Vec<(Option<&str>, &str, String)> = ps
             .iter()
-            .map(|p| (p.speaker.as_deref(), p.text.as_str(), p.location.to_string()))
+            .map(|p| {
+                (
+                    p.speaker.as_deref(),
+                    p.text.as_str(),
+                    p.location.to_string(),
+                )
+            })
             .collect();
-        assert_eq!(got[0], (Some("Priya Nair"), "We pay per seat. It adds up fast.", "00:00:01.000".into()));
+        assert_eq!(
+            got[0],
+            (
+                Some("Priya Nair"),
+                "We pay per seat. It adds up fast.",
+                "00:00:01.000".into()
+            )
+        );
         assert_eq!(got[1].0, Some("Tom"));
         assert_eq!(got[2].1, "Note: twelve people.");
     }
@@ -422,7 +450,13 @@ mod tests {
     #[test]
     fn two_voices_in_one_cue() {
         let segs = clean_vtt("<v A>Hi there.</v> <v B>Hello!</v>");
-        assert_eq!(segs, vec![(Some("A".into()), "Hi there.".into()), (Some("B".into()), "Hello!".into())]);
+        assert_eq!(
+            segs,
+            vec![
+                (Some("A".into()), "Hi there.".into()),
+                (Some("B".into()), "Hello!".into())
+            ]
+        );
     }
 
     #[test]
@@ -436,7 +470,10 @@ mod tests {
             .collect();
         let ps = to_passages(cues);
         assert!(ps.len() >= 3);
-        assert!(ps.iter().all(|p| p.text.split_whitespace().count() <= MAX_WORDS));
+        assert!(
+            ps.iter()
+                .all(|p| p.text.split_whitespace().count() <= MAX_WORDS)
+        );
         assert_eq!(ps[1].location.to_string(), "00:00:09.000");
     }
 }

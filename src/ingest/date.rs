@@ -17,7 +17,11 @@ pub fn parse_date(s: &str) -> Option<i64> {
     let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
     let rest = &s[10..];
     if rest.is_empty() {
-        return Some(PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_utc().unix_timestamp());
+        return Some(
+            PrimitiveDateTime::new(date, Time::MIDNIGHT)
+                .assume_utc()
+                .unix_timestamp(),
+        );
     }
     let rest = rest.strip_prefix(['T', 't', ' '])?;
     // split the clock from the offset
@@ -47,7 +51,11 @@ pub fn parse_date(s: &str) -> Option<i64> {
             UtcOffset::from_hms(sign * h, sign * m, 0).ok()?
         }
     };
-    Some(PrimitiveDateTime::new(date, time).assume_offset(offset).unix_timestamp())
+    Some(
+        PrimitiveDateTime::new(date, time)
+            .assume_offset(offset)
+            .unix_timestamp(),
+    )
 }
 
 /// End of the day of a date given without a time (for inclusive `--until`),

@@ -34,32 +34,31 @@ impl std::fmt::Display for NotText {
 
 /// Decodes `bytes` as text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, NotText> {
-    let (text, note): (Cow<'_, str>, Option<String>) = if let Some(rest) =
-        bytes.strip_prefix(b"\xEF\xBB\xBF")
-    {
-        utf8_or_1252(rest)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (UTF_16LE.decode_without_bom_handling(rest).0, None)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (UTF_16BE.decode_without_bom_handling(rest).0, None)
-    } else {
-        let head = &bytes[..bytes.len().min(SNIFF)];
-        if head.contains(&0) {
-            match utf16_without_bom(head) {
-                Some(true) => (
-                    UTF_16LE.decode_without_bom_handling(bytes).0,
-                    Some("UTF-16 without byte-order mark; decoded as UTF-16LE".into()),
-                ),
-                Some(false) => (
-                    UTF_16BE.decode_without_bom_handling(bytes).0,
-                    Some("UTF-16 without byte-order mark; decoded as UTF-16BE".into()),
-                ),
-                None => return Err(NotText::Binary),
-            }
+    let (text, note): (Cow<'_, str>, Option<String>) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            utf8_or_1252(rest)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+            (UTF_16LE.decode_without_bom_handling(rest).0, None)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+            (UTF_16BE.decode_without_bom_handling(rest).0, None)
         } else {
-            utf8_or_1252(bytes)
-        }
-    };
+            let head = &bytes[..bytes.len().min(SNIFF)];
+            if head.contains(&0) {
+                match utf16_without_bom(head) {
+                    Some(true) => (
+                        UTF_16LE.decode_without_bom_handling(bytes).0,
+                        Some("UTF-16 without byte-order mark; decoded as UTF-16LE".into()),
+                    ),
+                    Some(false) => (
+                        UTF_16BE.decode_without_bom_handling(bytes).0,
+                        Some("UTF-16 without byte-order mark; decoded as UTF-16BE".into()),
+                    ),
+                    None => return Err(NotText::Binary),
+                }
+            } else {
+                utf8_or_1252(bytes)
+            }
+        };
     if looks_binary(&text) {
         return Err(NotText::Binary);
     }
@@ -167,7 +166,10 @@ mod tests {
     fn binary_and_empty_are_refused() {
         let bin: Vec<u8> = (0u8..=255).cycle().take(2048).collect();
         assert_eq!(decode(&bin).unwrap_err(), NotText::Binary);
-        assert_eq!(decode(b"\x01\x02\x03\x04\x05\x06abc").unwrap_err(), NotText::Binary);
+        assert_eq!(
+            decode(b"\x01\x02\x03\x04\x05\x06abc").unwrap_err(),
+            NotText::Binary
+        );
         assert_eq!(decode(b"  \n\n ").unwrap_err(), NotText::Empty);
         assert_eq!(decode(b"").unwrap_err(), NotText::Empty);
     }

@@ -22,12 +22,16 @@ pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
         let map = match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(map)) => map,
             Ok(_) => {
-                parsed.notes.push(format!("line {n}: not a JSON object; line skipped"));
+                parsed
+                    .notes
+                    .push(format!("line {n}: not a JSON object; line skipped"));
                 parsed.failed_parts.push(part);
                 continue;
             }
             Err(e) => {
-                parsed.notes.push(format!("line {n}: invalid JSON ({e}); line skipped"));
+                parsed
+                    .notes
+                    .push(format!("line {n}: invalid JSON ({e}); line skipped"));
                 parsed.failed_parts.push(part);
                 continue;
             }
@@ -79,7 +83,11 @@ mod tests {
         assert_eq!(d.passages[0].location.to_string(), "line 1");
         assert_eq!(p.documents[1].meta.first("meta_plan"), Some("plus"));
         assert_eq!(p.failed_parts, ["line3", "line4"]);
-        assert!(p.notes[0].starts_with("line 3: invalid JSON"), "{:?}", p.notes);
+        assert!(
+            p.notes[0].starts_with("line 3: invalid JSON"),
+            "{:?}",
+            p.notes
+        );
     }
 
     #[test]

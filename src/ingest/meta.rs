@@ -16,7 +16,14 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("title", &["subject"]),
     (
         "date",
-        &["created_at", "created", "timestamp", "submitted_at", "call_date", "datetime"],
+        &[
+            "created_at",
+            "created",
+            "timestamp",
+            "submitted_at",
+            "call_date",
+            "datetime",
+        ],
     ),
 ];
 

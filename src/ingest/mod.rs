@@ -97,7 +97,8 @@ impl fmt::Display for Location {
             Location::Lines { start, end } if start == end => write!(f, "L{start}"),
             Location::Lines { start, end } => write!(f, "L{start}-L{end}"),
             Location::Time { ms } => {
-                let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+                let (h, m, s, milli) =
+                    (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
                 write!(f, "{h:02}:{m:02}:{s:02}.{milli:03}")
             }
             Location::Row(n) => write!(f, "row {n}"),
@@ -196,7 +197,10 @@ mod tests {
 
     #[test]
     fn locations_render_as_the_contract_says() {
-        assert_eq!(Location::Lines { start: 12, end: 18 }.to_string(), "L12-L18");
+        assert_eq!(
+            Location::Lines { start: 12, end: 18 }.to_string(),
+            "L12-L18"
+        );
         assert_eq!(Location::Lines { start: 3, end: 3 }.to_string(), "L3");
         assert_eq!(Location::Time { ms: 192_500 }.to_string(), "00:03:12.500");
         assert_eq!(Location::Time { ms: 3_723_004 }.to_string(), "01:02:03.004");
@@ -215,11 +219,17 @@ mod tests {
     #[test]
     fn text_column_choice() {
         let keys = ["account", "summary", "notes"];
-        assert_eq!(pick_text_column(&keys, &ParseOptions::default()), Some("notes"));
+        assert_eq!(
+            pick_text_column(&keys, &ParseOptions::default()),
+            Some("notes")
+        );
         let opts = ParseOptions {
             text_column: Some("Summary".into()),
         };
         assert_eq!(pick_text_column(&keys, &opts), Some("summary"));
-        assert_eq!(pick_text_column(&["a", "b"], &ParseOptions::default()), None);
+        assert_eq!(
+            pick_text_column(&["a", "b"], &ParseOptions::default()),
+            None
+        );
     }
 }

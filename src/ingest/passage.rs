@@ -27,7 +27,10 @@ struct Unit {
 /// Splits a text body into passages located by line range. `first_line` is the
 /// 1-based line number of the body's first line in the file.
 pub fn split_lines(body: &str, first_line: u32) -> Vec<Passage> {
-    pack(units(body, first_line), |s, e| Location::Lines { start: s, end: e })
+    pack(units(body, first_line), |s, e| Location::Lines {
+        start: s,
+        end: e,
+    })
 }
 
 /// Splits a block of text (a CSV cell, a JSON value) into passages that all
@@ -102,7 +105,9 @@ impl UnitBuilder {
         while i < bytes.len() {
             if matches!(bytes[i], b'.' | b'!' | b'?') {
                 let mut j = i + 1;
-                while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+                while j < bytes.len()
+                    && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+                {
                     j += 1;
                 }
                 // closing curly quotes (3 bytes each in UTF-8)
@@ -282,7 +287,10 @@ mod tests {
         let body = "First line here.\nSecond line.\n\nAnother paragraph.\n";
         let ps = split_lines(body, 5);
         assert_eq!(ps.len(), 1);
-        assert_eq!(ps[0].text, "First line here. Second line.\nAnother paragraph.");
+        assert_eq!(
+            ps[0].text,
+            "First line here. Second line.\nAnother paragraph."
+        );
         assert_eq!(loc(&ps[0]), "L5-L8");
     }
 
@@ -317,7 +325,10 @@ mod tests {
     fn sentences_spanning_lines_get_both_lines() {
         let body = "We wrote our own scripts because\nthe connector drops lines. Next one.";
         let ps = split_lines(body, 10);
-        assert_eq!(ps[0].text, "We wrote our own scripts because the connector drops lines. Next one.");
+        assert_eq!(
+            ps[0].text,
+            "We wrote our own scripts because the connector drops lines. Next one."
+        );
         assert_eq!(loc(&ps[0]), "L10-L11");
     }
 
@@ -325,7 +336,10 @@ mod tests {
     fn lowercase_after_period_is_not_a_boundary_and_run_ons_are_cut() {
         let body = format!("{} e.g. this stays", "word ".repeat(400));
         let ps = split_lines(&body, 1);
-        assert!(ps.iter().all(|p| p.text.split_whitespace().count() <= MAX_WORDS));
+        assert!(
+            ps.iter()
+                .all(|p| p.text.split_whitespace().count() <= MAX_WORDS)
+        );
         let total: usize = ps.iter().map(|p| p.text.split_whitespace().count()).sum();
         assert_eq!(total, 403);
     }

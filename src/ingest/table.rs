@@ -31,7 +31,9 @@ pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                parsed.notes.push(format!("row {row}: {}; row skipped", csv_error(&e)));
+                parsed
+                    .notes
+                    .push(format!("row {row}: {}; row skipped", csv_error(&e)));
                 parsed.failed_parts.push(part);
                 continue;
             }
@@ -110,14 +112,20 @@ mod tests {
         assert_eq!(d.passages[0].text, "Price is high, \"way\" too high.");
         assert_eq!(d.passages[0].location.to_string(), "row 2");
         assert_eq!(p.documents[1].part, "row5");
-        assert_eq!(p.notes, ["row 4: 2 field(s), the header has 4; row skipped"]);
+        assert_eq!(
+            p.notes,
+            ["row 4: 2 field(s), the header has 4; row skipped"]
+        );
         assert_eq!(p.failed_parts, ["row4"]);
     }
 
     #[test]
     fn missing_text_column_names_the_columns() {
         let err = parse_csv("account,name,segment\na,b,c\n", &ParseOptions::default()).unwrap_err();
-        assert!(err.contains("account, name, segment") && err.contains("--text-column"), "{err}");
+        assert!(
+            err.contains("account, name, segment") && err.contains("--text-column"),
+            "{err}"
+        );
         let opts = ParseOptions {
             text_column: Some("Name".into()),
         };

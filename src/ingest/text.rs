@@ -25,7 +25,9 @@ pub fn parse(text: &str) -> Parsed {
     }
     let passages = passage::split_lines(fm.body, fm.body_line);
     if passages.is_empty() {
-        parsed.notes.push("no text after the front matter; nothing indexed".into());
+        parsed
+            .notes
+            .push("no text after the front matter; nothing indexed".into());
         return parsed;
     }
     if !meta.contains("title") {

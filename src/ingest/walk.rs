@@ -169,7 +169,9 @@ fn problem(root: &Path, err: ignore::Error) -> WalkProblem {
                 path = p.clone();
                 e = err;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
             _ => break,
         }
     }
@@ -206,7 +208,8 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(root.join("a"), root.join("a/b/loop")).unwrap();
-            std::os::unix::fs::symlink(root.join("nowhere.md"), root.join("a/dangling.md")).unwrap();
+            std::os::unix::fs::symlink(root.join("nowhere.md"), root.join("a/dangling.md"))
+                .unwrap();
         }
         let w = walk(std::slice::from_ref(&root), &[root.join("index")]);
         let names: Vec<String> = w
@@ -218,8 +221,16 @@ mod tests {
         assert!(w.files[0].sidecar.is_some() && w.files[0].stamp.sidecar.is_some());
         #[cfg(unix)]
         {
-            assert!(w.problems.iter().any(|p| p.reason.contains("symlink loop")), "{:?}", w.problems);
-            assert!(w.problems.iter().any(|p| p.path.ends_with("dangling.md")), "{:?}", w.problems);
+            assert!(
+                w.problems.iter().any(|p| p.reason.contains("symlink loop")),
+                "{:?}",
+                w.problems
+            );
+            assert!(
+                w.problems.iter().any(|p| p.path.ends_with("dangling.md")),
+                "{:?}",
+                w.problems
+            );
         }
     }
 }

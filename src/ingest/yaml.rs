@@ -186,7 +186,8 @@ mod tests {
 
     #[test]
     fn json_sidecar() {
-        let m = parse_json_object(r#"{"account": "ACC-2", "internal": ["A", "B"], "n": 3}"#).unwrap();
+        let m =
+            parse_json_object(r#"{"account": "ACC-2", "internal": ["A", "B"], "n": 3}"#).unwrap();
         assert_eq!(m.get("internal"), ["A", "B"]);
         assert_eq!(m.first("n"), Some("3"));
         assert!(parse_json_object("[1]").is_err());

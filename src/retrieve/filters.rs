@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Bound;
 
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
 
@@ -57,14 +59,20 @@ impl DateBound {
     /// `--since`: the start of the given day (or the instant).
     pub fn since(s: &str) -> Result<DateBound, String> {
         parse_date(s)
-            .map(|epoch| DateBound { text: s.into(), epoch })
+            .map(|epoch| DateBound {
+                text: s.into(),
+                epoch,
+            })
             .ok_or_else(|| format!("`{s}` is not a date (use YYYY-MM-DD or an ISO 8601 date-time)"))
     }
 
     /// `--until`: the end of the given day (or the instant), inclusive.
     pub fn until(s: &str) -> Result<DateBound, String> {
         parse_date_end(s)
-            .map(|epoch| DateBound { text: s.into(), epoch })
+            .map(|epoch| DateBound {
+                text: s.into(),
+                epoch,
+            })
             .ok_or_else(|| format!("`{s}` is not a date (use YYYY-MM-DD or an ISO 8601 date-time)"))
     }
 }
@@ -88,7 +96,11 @@ impl Filters {
 
     /// The values the filters require (segments, kinds, accounts, `--where`).
     pub fn values(&self) -> Vec<String> {
-        let wheres = self.wheres.iter().filter(|w| !w.negate).map(|w| w.value.clone());
+        let wheres = self
+            .wheres
+            .iter()
+            .filter(|w| !w.negate)
+            .map(|w| w.value.clone());
         self.segments
             .iter()
             .chain(&self.kinds)
@@ -108,7 +120,10 @@ impl Filters {
         let any_of = |keys: &[&str], values: &[String]| -> Box<dyn Query> {
             let clauses: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
-                .flat_map(|v| keys.iter().map(move |k| (Occur::Should, meta_term_query(f, k, v))))
+                .flat_map(|v| {
+                    keys.iter()
+                        .map(move |k| (Occur::Should, meta_term_query(f, k, v)))
+                })
                 .collect();
             Box::new(BooleanQuery::new(clauses))
         };
@@ -134,10 +149,16 @@ impl Filters {
         }
         if self.since.is_some() || self.until.is_some() {
             let bound = |b: &Option<DateBound>| match b {
-                Some(d) => Bound::Included(Term::from_field_date(f.date, DateTime::from_timestamp_secs(d.epoch))),
+                Some(d) => Bound::Included(Term::from_field_date(
+                    f.date,
+                    DateTime::from_timestamp_secs(d.epoch),
+                )),
                 None => Bound::Unbounded,
             };
-            must.push(Box::new(RangeQuery::new(bound(&self.since), bound(&self.until))));
+            must.push(Box::new(RangeQuery::new(
+                bound(&self.since),
+                bound(&self.until),
+            )));
         }
         if must.is_empty() {
             must.push(Box::new(AllQuery));
@@ -147,13 +168,19 @@ impl Filters {
             .map(|q| (Occur::Must, q))
             .chain(must_not.into_iter().map(|q| (Occur::MustNot, q)))
             .collect();
-        Some(Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(clauses)), 0.0)))
+        Some(Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            0.0,
+        )))
     }
 }
 
 /// `meta.<key> == lowercase(value)`.
 pub fn meta_term_query(f: &Fields, key: &str, value: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(meta_term(f, key, value), IndexRecordOption::Basic))
+    Box::new(TermQuery::new(
+        meta_term(f, key, value),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// The term for `meta.<key> == lowercase(value)`.
@@ -167,7 +194,9 @@ impl fmt::Display for Filters {
     /// A compact description, e.g. `segment=enterprise kind=interview since=2026-01-01`.
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
-        let list = |name: &str, vs: &[String]| (!vs.is_empty()).then(|| format!("{name}={}", vs.join("|")));
+        let list = |name: &str, vs: &[String]| {
+            (!vs.is_empty()).then(|| format!("{name}={}", vs.join("|")))
+        };
         parts.extend(list("segment", &self.segments));
         parts.extend(list("kind", &self.kinds));
         parts.extend(list("account", &self.accounts));
@@ -178,7 +207,12 @@ impl fmt::Display for Filters {
             parts.push(format!("until={}", d.text));
         }
         for w in &self.wheres {
-            parts.push(format!("{}{}{}", w.key, if w.negate { "!=" } else { "=" }, w.value));
+            parts.push(format!(
+                "{}{}{}",
+                w.key,
+                if w.negate { "!=" } else { "=" },
+                w.value
+            ));
         }
         if parts.is_empty() {
             out.write_str("none")
@@ -195,7 +229,10 @@ mod tests {
     #[test]
     fn where_parsing() {
         let w: Where = "Plan=Premium".parse().unwrap();
-        assert_eq!((w.key.as_str(), w.value.as_str(), w.negate), ("plan", "Premium", false));
+        assert_eq!(
+            (w.key.as_str(), w.value.as_str(), w.negate),
+            ("plan", "Premium", false)
+        );
         let w: Where = "churned!=true".parse().unwrap();
         assert!(w.negate);
         assert!("plan".parse::<Where>().is_err());

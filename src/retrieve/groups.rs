@@ -76,7 +76,10 @@ fn original_casing(
     let doc: TantivyDocument = searcher.doc(addr).ok()?;
     let raw = doc.get_first(store.fields.meta_raw)?.as_str()?;
     let meta: Metadata = serde_json::from_str(raw).ok()?;
-    meta.get(key).iter().find(|v| v.to_lowercase() == lower).cloned()
+    meta.get(key)
+        .iter()
+        .find(|v| v.to_lowercase() == lower)
+        .cloned()
 }
 
 #[derive(Debug)]
@@ -98,15 +101,27 @@ struct GroupSegment {
     group: Option<StrColumn>,
     doc_id: Option<StrColumn>,
     account: Option<StrColumn>,
-    /// group ord → (doc ords, account ords, passages, first doc)
-    acc: HashMap<Option<u64>, (HashSet<u64>, HashSet<u64>, usize, DocId)>,
+    acc: HashMap<Option<u64>, OrdAcc>,
+}
+
+/// Per group ordinal within a segment: document and account ordinals,
+/// passages, and the first passage seen.
+struct OrdAcc {
+    docs: HashSet<u64>,
+    accounts: HashSet<u64>,
+    passages: usize,
+    first: DocId,
 }
 
 impl Collector for GroupCollector {
     type Fruit = Fruit;
     type Child = GroupSegment;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<GroupSegment> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<GroupSegment> {
         let ff = reader.fast_fields();
         Ok(GroupSegment {
             segment,
@@ -149,13 +164,15 @@ impl SegmentCollector for GroupSegment {
         let doc_ord = first_ord(&self.doc_id);
         let acc_ord = first_ord(&self.account);
         let mut bump = |g: Option<u64>| {
-            let e = self
-                .acc
-                .entry(g)
-                .or_insert_with(|| (HashSet::new(), HashSet::new(), 0, doc));
-            e.0.extend(doc_ord);
-            e.1.extend(acc_ord);
-            e.2 += 1;
+            let e = self.acc.entry(g).or_insert_with(|| OrdAcc {
+                docs: HashSet::new(),
+                accounts: HashSet::new(),
+                passages: 0,
+                first: doc,
+            });
+            e.docs.extend(doc_ord);
+            e.accounts.extend(acc_ord);
+            e.passages += 1;
         };
         let mut any = false;
         if let Some(col) = &self.group {
@@ -176,16 +193,32 @@ impl SegmentCollector for GroupSegment {
         };
         self.acc
             .into_iter()
-            .map(|(g, (docs, accounts, passages, first))| {
-                let key = g.and_then(|o| text(&self.group, o));
-                let acc = Acc {
-                    docs: docs.into_iter().filter_map(|o| text(&self.doc_id, o)).collect(),
-                    accounts: accounts.into_iter().filter_map(|o| text(&self.account, o)).collect(),
-                    passages,
-                    first: DocAddress::new(self.segment, first),
-                };
-                (key, acc)
-            })
+            .map(
+                |(
+                    g,
+                    OrdAcc {
+                        docs,
+                        accounts,
+                        passages,
+                        first,
+                    },
+                )| {
+                    let key = g.and_then(|o| text(&self.group, o));
+                    let acc = Acc {
+                        docs: docs
+                            .into_iter()
+                            .filter_map(|o| text(&self.doc_id, o))
+                            .collect(),
+                        accounts: accounts
+                            .into_iter()
+                            .filter_map(|o| text(&self.account, o))
+                            .collect(),
+                        passages,
+                        first: DocAddress::new(self.segment, first),
+                    };
+                    (key, acc)
+                },
+            )
             .collect()
     }
 }

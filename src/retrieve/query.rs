@@ -31,18 +31,131 @@ pub struct Parsed {
 
 /// Words that carry no topic in an English question.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how",
-    "i", "if", "in", "into", "is", "it", "its", "just", "me", "mention", "mentioned", "more",
-    "most", "my", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own",
-    "said", "same", "say", "says", "she", "should", "so", "some", "such", "tell", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to",
-    "too", "under", "until", "up", "us", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "me",
+    "mention",
+    "mentioned",
+    "more",
+    "most",
+    "my",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "said",
+    "same",
+    "say",
+    "says",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "tell",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
     // generic in customer-research questions
-    "customer", "customers", "client", "clients", "talk", "talked", "feedback",
+    "customer",
+    "customers",
+    "client",
+    "clients",
+    "talk",
+    "talked",
+    "feedback",
 ];
 
 /// Builds the query for `text`. `None` when it has nothing to search for.
@@ -83,7 +196,9 @@ fn field_prefix(word: &str) -> Option<&str> {
     let (field, value) = word.split_once(':')?;
     let ok = !field.is_empty()
         && !value.is_empty()
-        && field.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+        && field
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
         && field.chars().next().is_some_and(char::is_alphabetic);
     ok.then_some(field)
 }
@@ -97,7 +212,11 @@ fn rewrite_fields(text: &str) -> String {
         match field_prefix(word) {
             Some(field) if field != "text" && !field.starts_with("meta.") => {
                 let value = &rest[field.len() + 1..];
-                out.push(format!("{lead}meta.{}:{}", normalize_key(field), value.to_lowercase()));
+                out.push(format!(
+                    "{lead}meta.{}:{}",
+                    normalize_key(field),
+                    value.to_lowercase()
+                ));
             }
             _ => out.push(word.to_string()),
         }
@@ -116,7 +235,10 @@ fn natural(f: &Fields, text: &str, implied: &[String]) -> Option<Box<dyn Query>>
             match terms.len() {
                 0 => {}
                 1 => clauses.push((Occur::Should, boosted(term_query(terms[0].clone()), 2.0))),
-                _ => clauses.push((Occur::Should, boosted(Box::new(PhraseQuery::new(terms)), 2.0))),
+                _ => clauses.push((
+                    Occur::Should,
+                    boosted(Box::new(PhraseQuery::new(terms)), 2.0),
+                )),
             }
         } else {
             rest.push_str(piece);
@@ -130,9 +252,15 @@ fn natural(f: &Fields, text: &str, implied: &[String]) -> Option<Box<dyn Query>>
         .collect();
     let content: Vec<&String> = words
         .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !implied.iter().any(|i| i.eq_ignore_ascii_case(w)))
+        .filter(|w| {
+            !STOP_WORDS.contains(&w.as_str()) && !implied.iter().any(|i| i.eq_ignore_ascii_case(w))
+        })
         .collect();
-    let chosen: Vec<&String> = if content.is_empty() { words.iter().collect() } else { content };
+    let chosen: Vec<&String> = if content.is_empty() {
+        words.iter().collect()
+    } else {
+        content
+    };
     let mut terms: Vec<Term> = Vec::new();
     for w in &chosen {
         terms.extend(analyze(f, w));
@@ -181,7 +309,9 @@ mod tests {
 
     #[test]
     fn syntax_detection() {
-        assert!(!looks_like_syntax("What did enterprise customers say about SSO?"));
+        assert!(!looks_like_syntax(
+            "What did enterprise customers say about SSO?"
+        ));
         assert!(!looks_like_syntax("What do customers say: approval?"));
         assert!(!looks_like_syntax("per-employee price"));
         assert!(looks_like_syntax("\"approval workflow\" sso"));
@@ -193,8 +323,14 @@ mod tests {
 
     #[test]
     fn field_rewrite() {
-        assert_eq!(rewrite_fields("segment:Enterprise AND sso"), "meta.segment:enterprise AND sso");
-        assert_eq!(rewrite_fields("(Plan:PLUS OR text:x)"), "(meta.plan:plus OR text:x)");
+        assert_eq!(
+            rewrite_fields("segment:Enterprise AND sso"),
+            "meta.segment:enterprise AND sso"
+        );
+        assert_eq!(
+            rewrite_fields("(Plan:PLUS OR text:x)"),
+            "(meta.plan:plus OR text:x)"
+        );
         assert_eq!(rewrite_fields("+kind:ticket"), "+meta.kind:ticket");
     }
 
@@ -202,7 +338,10 @@ mod tests {
     fn natural_queries_never_fail() {
         let (_, f) = Fields::build();
         assert!(natural(&f, "What do customers say: \"approval\" (workflows)?", &[]).is_some());
-        assert!(natural(&f, "what is it?", &[]).is_some(), "all stop words still search");
+        assert!(
+            natural(&f, "what is it?", &[]).is_some(),
+            "all stop words still search"
+        );
         assert!(natural(&f, "?!", &[]).is_none());
     }
 }

@@ -6,9 +6,9 @@ use std::ops::Range;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
-use tantivy::schema::Value;
 
 use super::filters::Filters;
 use super::query::{self, Mode};
@@ -78,9 +78,8 @@ pub struct Results {
 
 /// Runs `query` under `filters` and returns the best `limit` passages.
 pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Result<Results> {
-    let parsed = query::parse(&store.index, &store.fields, text, &filters.values()).ok_or_else(|| {
-        Error::invalid("QUERY", format!("`{text}` has no words to search for"))
-    })?;
+    let parsed = query::parse(&store.index, &store.fields, text, &filters.values())
+        .ok_or_else(|| Error::invalid("QUERY", format!("`{text}` has no words to search for")))?;
     let query: Box<dyn Query> = match filters.to_query(&store.fields) {
         Some(filter) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, parsed.query.box_clone()),
@@ -94,10 +93,14 @@ pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Res
         (Vec::new(), searcher.search(&query, &Count).map_err(err)?)
     } else {
         searcher
-            .search(&query, &(TopDocs::with_limit(limit).order_by_score(), Count))
+            .search(
+                &query,
+                &(TopDocs::with_limit(limit).order_by_score(), Count),
+            )
             .map_err(err)?
     };
-    let mut generator = SnippetGenerator::create(&searcher, &*parsed.query, store.fields.text).map_err(err)?;
+    let mut generator =
+        SnippetGenerator::create(&searcher, &*parsed.query, store.fields.text).map_err(err)?;
     generator.set_max_num_chars(SNIPPET_CHARS);
     let hits = top
         .into_iter()
@@ -120,7 +123,9 @@ pub fn load_hit(
     generator: Option<&SnippetGenerator>,
 ) -> Result<Hit> {
     let f = &store.fields;
-    let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::tantivy(&store.dir, e))?;
+    let doc: TantivyDocument = searcher
+        .doc(addr)
+        .map_err(|e| Error::tantivy(&store.dir, e))?;
     let text_of = |field| {
         doc.get_first(field)
             .and_then(|v| v.as_str())
@@ -157,7 +162,10 @@ fn truncate(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_string();
     format!("{cut}…")
 }
 

@@ -1,0 +1,158 @@
+//! A temp dir per test and a command builder over the built binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The repository's `examples/` folder.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// A scratch folder with an index inside it.
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.path("index")
+    }
+
+    /// `insight --index <tmp>/index ARGS`, run from the temp dir, with no
+    /// provider configuration and no colours.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_insight"));
+        c.current_dir(self.dir.path())
+            .arg("--index")
+            .arg(self.index_dir())
+            .env("NO_COLOR", "1")
+            .env_remove("INSIGHT_INDEX")
+            .env_remove("INSIGHT_PROVIDER")
+            .env_remove("INSIGHT_BASE_URL")
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("ANTHROPIC_API_KEY");
+        c
+    }
+
+    /// Runs and returns the output, whatever the exit code.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("run insight")
+    }
+
+    /// Runs, asserts success, parses stdout as JSON.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "insight {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "insight {args:?}: stdout is not JSON ({e}):\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, content).expect("write");
+        p
+    }
+
+    /// Copies `examples/` to `<tmp>/corpus` and returns that path.
+    pub fn copy_examples(&self) -> PathBuf {
+        let to = self.path("corpus");
+        copy_dir(&examples(), &to);
+        to
+    }
+
+    /// Indexes the bundled examples with their accounts file.
+    pub fn index_examples(&self) -> Value {
+        let ex = examples();
+        self.json(&[
+            "index",
+            ex.to_str().expect("utf-8 path"),
+            "--accounts",
+            ex.join("accounts.csv").to_str().expect("utf-8 path"),
+            "--json",
+        ])
+    }
+
+    /// Writes a `gen_corpus.py` corpus of `docs` documents to `<tmp>/<name>`.
+    pub fn generate(&self, name: &str, docs: usize) -> PathBuf {
+        let out = self.path(name);
+        let script = gen_corpus_script();
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--docs", &docs.to_string(), "--out"])
+            .arg(&out)
+            .status()
+            .expect("python3 runs");
+        assert!(status.success(), "{} failed", script.display());
+        out
+    }
+
+    /// `search --json` hits for a query and extra flags.
+    pub fn hits(&self, query: &str, extra: &[&str]) -> Vec<Value> {
+        let mut args = vec!["search", query, "--json"];
+        args.extend_from_slice(extra);
+        self.json(&args)["hits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The shared corpus generator (`INSIGHT_SHARED` overrides `../shared`).
+pub fn gen_corpus_script() -> PathBuf {
+    let shared = std::env::var_os("INSIGHT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    let script = shared.join("bench/gen_corpus.py");
+    assert!(
+        script.is_file(),
+        "{} not found: these tests need the shared corpus generator (set INSIGHT_SHARED)",
+        script.display()
+    );
+    script
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A string field of a JSON object.
+pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}

@@ -1,0 +1,13 @@
+//! Integration tests: they drive the built `insight` binary over the bundled
+//! `examples/` corpus, over corpora written by `../shared/bench/gen_corpus.py`
+//! and over hand-made bad inputs, and assert on its JSON output.
+
+#![allow(clippy::unwrap_used)]
+
+mod bad_input;
+mod filters;
+mod formats;
+mod generated;
+mod harness;
+mod incremental;
+mod robustness;
