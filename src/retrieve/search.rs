@@ -137,10 +137,7 @@ pub fn load_hit(
     let snippet = generator
         .map(|g| g.snippet_from_doc(&doc))
         .filter(|s| !s.fragment().is_empty())
-        .map(|s| Snippet {
-            fragment: s.fragment().to_string(),
-            highlights: s.highlighted().to_vec(),
-        })
+        .map(|s| with_ellipses(&text, s.fragment(), s.highlighted()))
         .unwrap_or_else(|| Snippet {
             fragment: truncate(&text, SNIPPET_CHARS),
             highlights: Vec::new(),
@@ -154,6 +151,25 @@ pub fn load_hit(
         text,
         snippet,
     })
+}
+
+/// A snippet of `text`, with `…` where the fragment cuts the passage.
+fn with_ellipses(text: &str, fragment: &str, highlights: &[Range<usize>]) -> Snippet {
+    let at = text.find(fragment).unwrap_or(0);
+    let before = at > 0;
+    let after = at + fragment.len() < text.trim_end().len();
+    let shift = if before { '…'.len_utf8() } else { 0 };
+    Snippet {
+        fragment: format!(
+            "{}{fragment}{}",
+            if before { "…" } else { "" },
+            if after { "…" } else { "" }
+        ),
+        highlights: highlights
+            .iter()
+            .map(|r| r.start + shift..r.end + shift)
+            .collect(),
+    }
 }
 
 /// The first `max` characters of `text`, cut at a word boundary.
@@ -182,5 +198,9 @@ mod tests {
         assert_eq!(s.marked("**", "**"), "the **sync** **breaks**");
         assert_eq!(truncate("one two three", 9), "one two…");
         assert_eq!(truncate("short", 9), "short");
+        let s = with_ellipses("one two three four", "two three", &[4..9]);
+        assert_eq!(s.marked("[", "]"), "…two [three]…");
+        let s = with_ellipses("one two", "one two", &[0..3]);
+        assert_eq!(s.marked("[", "]"), "[one] two");
     }
 }
