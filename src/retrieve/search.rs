@@ -198,9 +198,13 @@ mod tests {
         assert_eq!(s.marked("**", "**"), "the **sync** **breaks**");
         assert_eq!(truncate("one two three", 9), "one two…");
         assert_eq!(truncate("short", 9), "short");
-        let s = with_ellipses("one two three four", "two three", &[4..9]);
+        let s = with_ellipses(
+            "one two three four",
+            "two three",
+            &[Range { start: 4, end: 9 }],
+        );
         assert_eq!(s.marked("[", "]"), "…two [three]…");
-        let s = with_ellipses("one two", "one two", &[0..3]);
+        let s = with_ellipses("one two", "one two", &[Range { start: 0, end: 3 }]);
         assert_eq!(s.marked("[", "]"), "[one] two");
     }
 }
