@@ -36,6 +36,11 @@ pub struct Manifest {
     pub generation: u64,
     /// RFC 3339 time of the last successful `insight index`.
     pub last_indexed: Option<String>,
+    /// When that run started (ns since the epoch). A file modified after
+    /// this may have changed without changing its size and mtime stamp
+    /// (git's "racy clean" case), so it is hashed again.
+    #[serde(default)]
+    pub started_ns: u64,
     /// Stored paths of the folders and files given to `insight index`.
     pub roots: Vec<String>,
     /// The CRM table given with `--accounts`, remembered for re-indexing.

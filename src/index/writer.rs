@@ -144,6 +144,9 @@ struct Outcome {
 /// Runs `insight index` on the index folder `dir`.
 pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<IndexReport> {
     let started = Instant::now();
+    let started_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let paths = PathMap::for_index(dir);
     let roots = resolve_roots(&opts.paths)?;
@@ -226,7 +229,11 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         let stored = paths.store(&c.path);
         seen.insert(stored.clone());
         match old.files.get(&stored) {
-            Some(e) if e.stamp == c.stamp && e.settings == settings => {
+            Some(e)
+                if e.stamp == c.stamp
+                    && e.settings == settings
+                    && c.stamp.mtime_ns < old.started_ns =>
+            {
                 report.unchanged += e.docs.len();
                 files.insert(stored, e.clone());
             }
@@ -327,6 +334,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         version: VERSION,
         generation: if changed { committed + 1 } else { committed },
         last_indexed: Some(now_rfc3339()),
+        started_ns,
         roots: merge_roots(&old.roots, &root_keys),
         accounts,
         files,

@@ -19,7 +19,7 @@ pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let Some(text_key) = pick_text_column(&key_refs, opts) else {
         return Err(format!(
-            "no text column (columns: {}); name it with --text-column",
+            "no text column (columns: {}); name it with --text-column (or pass a CRM export with --accounts)",
             headers.iter().collect::<Vec<_>>().join(", ")
         ));
     };
