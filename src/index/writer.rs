@@ -403,21 +403,19 @@ fn resolve_roots(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// The roots indexed before; those that vanished are dropped with a notice
 /// (their files then count as removed).
 fn remembered_roots(old: &Manifest, paths: &PathMap, observer: &dyn Observer) -> Vec<PathBuf> {
-    old.roots
-        .iter()
-        .filter_map(|r| {
-            let p = paths.resolve(r);
-            if p.exists() {
-                Some(p)
-            } else {
-                observer.event(Event::Notice(&format!(
-                    "{} no longer exists; its documents are removed from the index",
-                    paths.display(r)
-                )));
-                Some(p).filter(|_| false)
-            }
-        })
-        .collect()
+    let mut roots = Vec::new();
+    for r in &old.roots {
+        let p = paths.resolve(r);
+        if p.exists() {
+            roots.push(p);
+        } else {
+            observer.event(Event::Notice(&format!(
+                "{} no longer exists; its documents are removed from the index",
+                paths.display(r)
+            )));
+        }
+    }
+    roots
 }
 
 /// Adds new roots, dropping any root inside another.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Metadata;
 use super::decode::decode;
-use super::meta::normalize_key;
+use super::table::CsvTable;
 use crate::error::{Error, Result};
 
 /// Column names accepted for the account id, in order of preference.
@@ -59,39 +59,23 @@ impl Accounts {
 
     /// Parses CRM CSV text.
     pub fn parse(text: &str) -> std::result::Result<(Accounts, Vec<String>), String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| format!("cannot read the header row: {e}"))?
-            .clone();
-        let keys: Vec<String> = headers.iter().map(normalize_key).collect();
+        let table = CsvTable::open(text)?;
+        let keys = table.keys.clone();
         let find = |names: &[&str]| names.iter().find_map(|n| keys.iter().position(|k| k == n));
         let id_col = find(ID_COLUMNS).ok_or_else(|| {
             format!(
                 "no account id column (expected `account`, `account_id` or `id`; found: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
+                table.headers.iter().collect::<Vec<_>>().join(", ")
             )
         })?;
         let name_col = find(NAME_COLUMNS);
-        let mut table = Accounts::default();
+        let mut accounts = Accounts::default();
         let mut notes = Vec::new();
-        for (i, record) in reader.records().enumerate() {
-            let row = i + 2;
-            let record = match record {
-                Ok(r) if r.len() == keys.len() => r,
-                Ok(r) if r.iter().all(|f| f.trim().is_empty()) => continue,
-                Ok(r) => {
-                    notes.push(format!(
-                        "row {row}: {} field(s), the header has {}; row skipped",
-                        r.len(),
-                        keys.len()
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    notes.push(format!("row {row}: {e}; row skipped"));
+        for row in table.rows() {
+            let (row, record) = match row {
+                Ok(r) => r,
+                Err((row, note)) => {
+                    notes.push(format!("row {row}: {note}; row skipped"));
                     continue;
                 }
             };
@@ -114,10 +98,10 @@ impl Accounts {
             if let Some(n) = &name {
                 meta.push("account_name", n);
             }
-            table.accounts.push(Account { id, name, meta });
+            accounts.accounts.push(Account { id, name, meta });
         }
-        table.build_lookup(&mut notes);
-        Ok((table, notes))
+        accounts.build_lookup(&mut notes);
+        Ok((accounts, notes))
     }
 
     /// Rebuilds the lookup after deserialising.

@@ -8,66 +8,94 @@ use super::{Document, Location, Metadata, ParseOptions, Parsed, pick_text_column
 /// Parses a CSV file. Rows are numbered as a spreadsheet shows them (the
 /// header is row 1).
 pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header row: {e}"))?
-        .clone();
-    let keys = header_keys(&headers);
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let Some(text_key) = pick_text_column(&key_refs, opts) else {
+    let table = CsvTable::open(text)?;
+    let key_refs: Vec<&str> = table.keys.iter().map(String::as_str).collect();
+    let Some(text_key) = pick_text_column(&key_refs, opts).map(str::to_string) else {
         return Err(format!(
             "no text column (columns: {}); name it with --text-column (or pass a CRM export with --accounts)",
-            headers.iter().collect::<Vec<_>>().join(", ")
+            table.headers.iter().collect::<Vec<_>>().join(", ")
         ));
     };
     let text_idx = key_refs.iter().position(|k| *k == text_key).unwrap_or(0);
+    let keys = table.keys.clone();
     let mut parsed = Parsed::default();
-    for (i, record) in reader.records().enumerate() {
-        let row = i as u64 + 2;
-        let part = format!("row{row}");
-        let record = match record {
+    for row in table.rows() {
+        let (row, record) = match row {
             Ok(r) => r,
-            Err(e) => {
-                parsed
-                    .notes
-                    .push(format!("row {row}: {}; row skipped", csv_error(&e)));
-                parsed.failed_parts.push(part);
+            Err((row, note)) => {
+                parsed.notes.push(format!("row {row}: {note}; row skipped"));
+                parsed.failed_parts.push(format!("row{row}"));
                 continue;
             }
         };
-        if record.len() != headers.len() {
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            parsed.notes.push(format!(
-                "row {row}: {} field(s), the header has {}; row skipped",
-                record.len(),
-                headers.len()
-            ));
-            parsed.failed_parts.push(part);
-            continue;
-        }
         let body = record.get(text_idx).unwrap_or("");
         if body.trim().is_empty() {
             continue;
         }
         let mut meta = Metadata::new();
         for (k, v) in keys.iter().zip(record.iter()) {
-            if k != text_key {
+            if *k != text_key {
                 meta.push(k, v);
             }
         }
         let passages = split_block(body, Location::Row(row));
         parsed.documents.push(Document {
-            part,
+            part: format!("row{row}"),
             meta,
             passages,
         });
     }
     Ok(parsed)
+}
+
+/// A CSV text with its header row read: the shared reader for documents and
+/// for the CRM export.
+pub struct CsvTable<'a> {
+    pub headers: csv::StringRecord,
+    /// Normalised header keys (duplicates get `_2`, `_3`).
+    pub keys: Vec<String>,
+    reader: csv::Reader<&'a [u8]>,
+}
+
+impl<'a> CsvTable<'a> {
+    /// Reads the header row of `text`.
+    pub fn open(text: &'a str) -> Result<CsvTable<'a>, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| format!("cannot read the header row: {e}"))?
+            .clone();
+        Ok(CsvTable {
+            keys: header_keys(&headers),
+            headers,
+            reader,
+        })
+    }
+
+    /// The rows with their spreadsheet row numbers (the header is row 1).
+    /// Blank rows are left out; a malformed row comes as `Err((row, why))`.
+    pub fn rows(
+        self,
+    ) -> impl Iterator<Item = Result<(u64, csv::StringRecord), (u64, String)>> + 'a {
+        let width = self.headers.len();
+        self.reader
+            .into_records()
+            .enumerate()
+            .filter_map(move |(i, record)| {
+                let row = i as u64 + 2;
+                match record {
+                    Ok(r) if r.len() == width => Some(Ok((row, r))),
+                    Ok(r) if r.iter().all(|f| f.trim().is_empty()) => None,
+                    Ok(r) => Some(Err((
+                        row,
+                        format!("{} field(s), the header has {width}", r.len()),
+                    ))),
+                    Err(e) => Some(Err((row, csv_error(&e)))),
+                }
+            })
+    }
 }
 
 /// Normalised header keys; duplicates get `_2`, `_3` suffixes.

@@ -58,17 +58,16 @@ pub struct DateBound {
 impl DateBound {
     /// `--since`: the start of the given day (or the instant).
     pub fn since(s: &str) -> Result<DateBound, String> {
-        parse_date(s)
-            .map(|epoch| DateBound {
-                text: s.into(),
-                epoch,
-            })
-            .ok_or_else(|| format!("`{s}` is not a date (use YYYY-MM-DD or an ISO 8601 date-time)"))
+        Self::parse_with(s, parse_date)
     }
 
     /// `--until`: the end of the given day (or the instant), inclusive.
     pub fn until(s: &str) -> Result<DateBound, String> {
-        parse_date_end(s)
+        Self::parse_with(s, parse_date_end)
+    }
+
+    fn parse_with(s: &str, parse: fn(&str) -> Option<i64>) -> Result<DateBound, String> {
+        parse(s)
             .map(|epoch| DateBound {
                 text: s.into(),
                 epoch,
