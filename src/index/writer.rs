@@ -190,18 +190,19 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         }
         m
     };
-    let roots = if roots.is_empty() {
-        remembered_roots(&old, &paths, observer)
+    // the roots to walk, and the stored roots under which vanished files are removed
+    let (roots, root_keys): (Vec<PathBuf>, Vec<String>) = if roots.is_empty() {
+        (remembered_roots(&old, &paths, observer), old.roots.clone())
     } else {
-        roots
+        let keys = roots.iter().map(|r| paths.store(r)).collect();
+        (roots, keys)
     };
-    if roots.is_empty() {
+    if root_keys.is_empty() {
         return Err(Error::invalid(
             "PATH",
             "nothing to index: name a folder or file, e.g. `insight index examples/`",
         ));
     }
-    let root_keys: Vec<String> = roots.iter().map(|r| paths.store(r)).collect();
     let settings = settings_hash(&run_meta, opts.text_column.as_deref(), accounts.as_ref());
 
     let mut exclude = vec![dir.canonicalize().unwrap_or_else(|_| absolute(dir))];
@@ -335,7 +336,14 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         generation: if changed { committed + 1 } else { committed },
         last_indexed: Some(now_rfc3339()),
         started_ns,
-        roots: merge_roots(&old.roots, &root_keys),
+        roots: merge_roots(
+            &old.roots
+                .iter()
+                .filter(|r| paths.resolve(r).exists())
+                .cloned()
+                .collect::<Vec<_>>(),
+            &roots.iter().map(|r| paths.store(r)).collect::<Vec<_>>(),
+        ),
         accounts,
         files,
     };

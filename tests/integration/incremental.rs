@@ -84,6 +84,17 @@ fn add_edit_delete_and_unchanged() {
     let r = index(&env, &["--rebuild"]);
     assert_eq!(counts(&r), (37, 0, 0, 0));
     assert_eq!(r["documents"], 37);
+
+    // a second root, then the first one vanishes: `insight index` alone
+    // removes its documents and keeps the other root's
+    env.write("more/extra.md", "A note about a wombat.\n");
+    env.json(&["index", "more", "--json"]);
+    std::fs::rename(&corpus, env.path("moved")).unwrap();
+    let r = env.json(&["index", "--json"]);
+    assert_eq!(counts(&r), (0, 0, 1, 37), "{r}");
+    assert_eq!(env.hits("wombat", &[]).len(), 1);
+    let stats = env.json(&["stats", "--json"]);
+    assert_eq!(stats["roots"], serde_json::json!(["more"]));
 }
 
 #[test]
