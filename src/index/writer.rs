@@ -166,20 +166,21 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
 
     // the manifest of the committed index (the lock is ours now)
     let committed = CommitPayload::of(&index, dir)?.map_or(0, |p| p.generation);
-    let mut old = match Manifest::load(dir, committed)? {
-        Some(m) if !opts.rebuild => m,
-        found => {
-            if found.is_none() && committed > 0 {
-                observer.event(Event::Notice(
-                    "the manifest does not match the index; rebuilding it from the files",
-                ));
-            }
-            writer
-                .delete_all_documents()
-                .map_err(|e| Error::tantivy(dir, e))?;
-            Manifest::default()
-        }
-    };
+    let loaded = Manifest::load(dir, committed)?;
+    if loaded.is_none() && committed > 0 {
+        observer.event(Event::Notice(
+            "the manifest does not match the index; rebuilding it from the files",
+        ));
+    }
+    let rebuild = opts.rebuild || loaded.is_none();
+    let mut old = loaded.unwrap_or_default();
+    if rebuild {
+        // start from nothing, but keep the remembered roots and CRM table
+        writer
+            .delete_all_documents()
+            .map_err(|e| Error::tantivy(dir, e))?;
+        old.files.clear();
+    }
 
     // the CRM table: given now, or remembered
     let accounts = load_accounts(opts.accounts.as_deref(), &old, &paths, observer)?;
@@ -330,7 +331,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     report.unmatched_accounts = unmatched.into_iter().collect();
 
     // commit: manifest.next → tantivy commit with the generation → promote
-    let changed = changed || opts.rebuild || committed == 0;
+    let changed = changed || rebuild;
     let manifest = Manifest {
         version: VERSION,
         generation: if changed { committed + 1 } else { committed },

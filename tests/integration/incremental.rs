@@ -80,10 +80,15 @@ fn add_edit_delete_and_unchanged() {
     let r = env.json(&["index", "--json"]);
     assert_eq!(counts(&r), (0, 0, 37, 0));
 
-    // --rebuild starts over
+    // --rebuild starts over, keeping the remembered CRM table
     let r = index(&env, &["--rebuild"]);
     assert_eq!(counts(&r), (37, 0, 0, 0));
     assert_eq!(r["documents"], 37);
+    assert!(
+        env.hits("capybara", &[])
+            .iter()
+            .all(|h| s(h, "segment") == "smb")
+    );
 
     // a second root, then the first one vanishes: `insight index` alone
     // removes its documents and keeps the other root's
