@@ -1,7 +1,8 @@
 //! Configuration from `insight.toml`: `--config FILE`, else `./insight.toml`,
 //! else `$XDG_CONFIG_HOME/insight/insight.toml` (`~/.config/…`). Flags and
 //! environment variables override it. Unknown sections are ignored so that
-//! older builds read newer files.
+//! older builds read newer files; unknown keys inside a known section are an
+//! error (they are usually typos).
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,10 @@ use crate::error::{Error, Result};
 pub struct Config {
     /// `[index]`: indexing resources.
     pub index: IndexConfig,
+    /// `[llm]`: provider, model, endpoint, budgets, retries.
+    pub llm: LlmConfig,
+    /// `[redact]`: personal-data redaction before any LLM call.
+    pub redact: RedactConfig,
     /// Where the config was read from, if anywhere.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -28,6 +33,46 @@ pub struct IndexConfig {
     pub memory_mb: Option<usize>,
     /// Indexing threads (default: one per core, at most 8).
     pub threads: Option<usize>,
+}
+
+/// `[llm]` section. Flags and environment variables override these.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmConfig {
+    /// `openai`, `anthropic` or `extractive`.
+    pub provider: Option<String>,
+    /// Model name sent to the provider.
+    pub model: Option<String>,
+    /// Endpoint; for `openai` it includes the version (`http://127.0.0.1:8080/v1`).
+    pub base_url: Option<String>,
+    /// Environment variable holding the API key (default `OPENAI_API_KEY` / `ANTHROPIC_API_KEY`).
+    pub api_key_env: Option<String>,
+    /// The model's context window in tokens (default 8192).
+    pub context_tokens: Option<usize>,
+    /// Longest answer in tokens (default 512).
+    pub max_output_tokens: Option<usize>,
+    /// Requests in flight at once (default 4).
+    pub concurrency: Option<usize>,
+    /// Seconds to wait for a response, or between two chunks of a stream (default 120).
+    pub timeout_secs: Option<u64>,
+    /// Sampling temperature (default 0.2).
+    pub temperature: Option<f32>,
+    /// Retries after a failed request (default 3).
+    pub max_retries: Option<u32>,
+    /// First retry delay in milliseconds, doubled each time (default 500).
+    pub retry_base_ms: Option<u64>,
+    /// A folder of prompt templates that replace the built-in ones, file by file.
+    pub prompts_dir: Option<PathBuf>,
+}
+
+/// `[redact]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedactConfig {
+    /// Redaction is on unless this is `false`.
+    pub enabled: Option<bool>,
+    /// Extra regular expressions whose matches are replaced too.
+    pub patterns: Vec<String>,
 }
 
 impl Config {
@@ -72,11 +117,13 @@ mod tests {
         let p = dir.path().join("insight.toml");
         std::fs::write(
             &p,
-            "[index]\nmemory_mb = 256\n\n[llm]\nprovider = \"openai\"\n",
+            "[index]\nmemory_mb = 256\n\n[llm]\nprovider = \"openai\"\n\n[redact]\npatterns = [\"ACC-[0-9]+\"]\n\n[future]\nx = 1\n",
         )
         .unwrap();
         let c = Config::load(Some(&p)).unwrap();
         assert_eq!(c.index.memory_mb, Some(256));
+        assert_eq!(c.llm.provider.as_deref(), Some("openai"));
+        assert_eq!(c.redact.patterns, ["ACC-[0-9]+"]);
         std::fs::write(&p, "[index]\nmemory = 1\n").unwrap();
         let e = Config::load(Some(&p)).unwrap_err().to_string();
         assert!(e.contains("insight.toml") && e.contains("memory"), "{e}");

@@ -61,6 +61,18 @@ pub enum Error {
         source: tantivy::TantivyError,
     },
 
+    /// The LLM provider failed (after retries, or for a reason retrying cannot fix).
+    #[error("{provider} ({url}): {message}")]
+    Provider {
+        provider: String,
+        url: String,
+        /// HTTP status of the last attempt, if there was a response.
+        status: Option<u16>,
+        message: String,
+        /// Requests made.
+        attempts: u32,
+    },
+
     /// `index --strict` found files it had to skip.
     #[error("{count} file(s) were skipped (--strict)")]
     StrictSkipped { count: usize },
@@ -97,6 +109,7 @@ impl Error {
         match self {
             Error::NoIndex { .. } => ExitCode::NoIndex,
             Error::InvalidArgument { .. } => ExitCode::Usage,
+            Error::Provider { .. } => ExitCode::Provider,
             _ => ExitCode::Failure,
         }
     }
@@ -117,6 +130,16 @@ impl Error {
             Error::Accounts { .. } => Some(
                 "the accounts file is a CSV with a header row and an `account` (or `account_id`/`id`) column".into(),
             ),
+            Error::Provider { status, url, .. } => Some(match status {
+                Some(401) | Some(403) => {
+                    "check the API key (OPENAI_API_KEY / ANTHROPIC_API_KEY, or `api_key_env` in insight.toml)".into()
+                }
+                Some(404) => "check --base-url (for openai it ends with the version, e.g. /v1) and --model".into(),
+                Some(_) => "try again later, or use --provider extractive to answer offline".into(),
+                None => format!(
+                    "is the server at {url} running and reachable? `insight doctor` checks the configuration; --provider extractive works offline"
+                ),
+            }),
             Error::StrictSkipped { .. } => {
                 Some("fix or remove the files named above, or run without --strict".into())
             }

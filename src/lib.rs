@@ -9,6 +9,8 @@ pub mod config;
 pub mod error;
 pub mod index;
 pub mod ingest;
+pub mod llm;
 pub mod retrieve;
+pub mod synthesize;
 
 pub use error::{Error, ExitCode, Result};

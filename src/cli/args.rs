@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::llm::ProviderKind;
 use crate::retrieve::{DateBound, Where};
 
 /// Customer research with evidence: index interviews, call notes, call logs,
@@ -65,6 +66,10 @@ pub enum Command {
     Segments(SegmentsArgs),
     /// What the index holds: documents, passages, accounts, fields, size
     Stats(StatsArgs),
+    /// Answer a question from the passages, with numbered citations
+    Ask(AskArgs),
+    /// Show which provider, model and endpoint would be used, and check that it answers
+    Doctor(DoctorArgs),
 }
 
 /// `insight index`.
@@ -150,6 +155,71 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
+/// LLM choices shared by `ask`, `summarize` and `doctor`.
+#[derive(Debug, Args, Default, Clone)]
+pub struct LlmArgs {
+    /// openai (any OpenAI-compatible server), anthropic, or extractive (offline, no model)
+    #[arg(long, value_name = "P", value_parser = parse_provider)]
+    pub provider: Option<ProviderKind>,
+
+    /// Model name [default: gpt-4o-mini / claude-3-5-haiku-latest]
+    #[arg(long, value_name = "M")]
+    pub model: Option<String>,
+
+    /// Provider endpoint; for openai it includes the version, e.g. http://127.0.0.1:8080/v1
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Do not read or write the response cache
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Send personal data to the provider as it is (redaction is on by default)
+    #[arg(long)]
+    pub no_redact: bool,
+}
+
+/// `insight ask`.
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question
+    #[arg(value_name = "QUESTION", required = true, num_args = 1..)]
+    pub question: Vec<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Passages to retrieve (those that do not fit the model's context are dropped)
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 8)]
+    pub limit: usize,
+
+    /// Print the answer and its citations as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    /// Wait for the whole answer instead of streaming it
+    #[arg(long, conflicts_with = "stream")]
+    pub no_stream: bool,
+
+    /// Stream even when stdout is not a terminal (with --json: stream the request, print JSON at the end)
+    #[arg(long)]
+    pub stream: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// `insight doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
 /// `insight segments`.
 #[derive(Debug, Args)]
 pub struct SegmentsArgs {
@@ -180,6 +250,10 @@ fn parse_meta(s: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("`{s}` is not KEY=VALUE")),
     }
+}
+
+fn parse_provider(s: &str) -> Result<ProviderKind, String> {
+    s.parse()
 }
 
 fn parse_where(s: &str) -> Result<Where, String> {

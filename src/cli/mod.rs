@@ -3,6 +3,8 @@
 //! library modules.
 
 pub mod args;
+mod ask_cmd;
+mod doctor_cmd;
 mod index_cmd;
 pub mod output;
 mod search_cmd;
@@ -14,10 +16,11 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 pub use args::Cli;
-use args::{Command, FilterArgs};
+use args::{Command, FilterArgs, LlmArgs};
 
 use crate::config::Config;
 use crate::error::{ExitCode, Result};
+use crate::llm::{LlmFlags, LlmSettings};
 use crate::retrieve::Filters;
 
 /// What every command gets: the global flags, resolved.
@@ -50,6 +53,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
         Some(Command::Segments(a)) => segments_cmd::run(&ctx, a),
         Some(Command::Stats(a)) => stats_cmd::run(&ctx, a),
+        Some(Command::Ask(a)) => ask_cmd::run(&ctx, a),
+        Some(Command::Doctor(a)) => doctor_cmd::run(&ctx, a),
         None => {
             let help = Cli::command().render_help().ansi().to_string();
             output::print(&help)?;
@@ -68,4 +73,22 @@ pub fn filters(a: &FilterArgs) -> Filters {
         until: a.until.clone(),
         wheres: a.wheres.clone(),
     }
+}
+
+/// Resolves the LLM settings from the flags, the environment and the config.
+pub fn llm_settings(a: &LlmArgs, config: &Config) -> Result<LlmSettings> {
+    let flags = LlmFlags {
+        provider: a.provider,
+        model: a.model.clone(),
+        base_url: a.base_url.clone(),
+    };
+    LlmSettings::from_env(&flags, &config.llm)
+}
+
+/// A single-threaded async runtime for the commands that call a provider.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| crate::error::Error::io("<async runtime>", e))
 }

@@ -99,32 +99,10 @@ impl UnitBuilder {
     /// Moves complete sentences from `pending` into units; with `all`, the rest too.
     fn cut_sentences(&mut self, all: bool) {
         let mut start = 0usize;
-        let bytes = self.pending.as_bytes();
         let mut cuts = Vec::new();
-        let mut i = 0usize;
-        while i < bytes.len() {
-            if matches!(bytes[i], b'.' | b'!' | b'?') {
-                let mut j = i + 1;
-                while j < bytes.len()
-                    && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
-                {
-                    j += 1;
-                }
-                // closing curly quotes (3 bytes each in UTF-8)
-                while self.pending[j..].starts_with(['\u{201d}', '\u{2019}']) {
-                    j += 3;
-                }
-                if j < bytes.len() && bytes[j] == b' ' {
-                    let next = self.pending[j + 1..].chars().next();
-                    if next.is_some_and(|c| !c.is_lowercase()) {
-                        cuts.push((start, j));
-                        start = j + 1;
-                    }
-                }
-                i = j;
-            } else {
-                i += 1;
-            }
+        for end in sentence_ends(&self.pending) {
+            cuts.push((start, end));
+            start = end + 1;
         }
         if all && start < self.pending.len() {
             cuts.push((start, self.pending.len()));
@@ -206,6 +184,53 @@ impl UnitBuilder {
             para_end: false,
         });
     }
+}
+
+/// Byte offsets where sentences end in `text`: after `.`, `!` or `?` (and
+/// closing quotes or brackets) followed by a space and a character that is
+/// not lower case (`e.g. this` does not end a sentence). The space follows
+/// each returned offset.
+pub fn sentence_ends(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut ends = Vec::new();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'.' | b'!' | b'?') {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+        {
+            j += 1;
+        }
+        while text[j..].starts_with(['\u{201d}', '\u{2019}']) {
+            j += 3;
+        }
+        if j < bytes.len() && bytes[j] == b' ' {
+            let next = text[j + 1..].chars().next();
+            if next.is_some_and(|c| !c.is_lowercase()) {
+                ends.push(j);
+            }
+        }
+        i = j;
+    }
+    ends
+}
+
+/// The sentences of a passage's text, verbatim (lines are separate).
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let mut start = 0usize;
+        for end in sentence_ends(line) {
+            out.push(line[start..end].trim());
+            start = end + 1;
+        }
+        out.push(line[start..].trim());
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// Packs units into passages.
@@ -342,6 +367,20 @@ mod tests {
         );
         let total: usize = ps.iter().map(|p| p.text.split_whitespace().count()).sum();
         assert_eq!(total, 403);
+    }
+
+    #[test]
+    fn sentences_are_verbatim_slices() {
+        let text = "We pay per seat. That hurts, e.g. for twelve people! Really?\n- Sync breaks";
+        assert_eq!(
+            sentences(text),
+            [
+                "We pay per seat.",
+                "That hurts, e.g. for twelve people!",
+                "Really?",
+                "- Sync breaks"
+            ]
+        );
     }
 
     #[test]

@@ -134,26 +134,10 @@ fn natural(f: &Fields, text: &str, implied: &[String]) -> Option<Box<dyn Query>>
             rest.push(' ');
         }
     }
-    let words: Vec<String> = rest
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let content: Vec<&String> = words
+    let mut terms: Vec<Term> = topic_words(&rest, implied)
         .iter()
-        .filter(|w| {
-            !STOP_WORDS.contains(&w.as_str()) && !implied.iter().any(|i| i.eq_ignore_ascii_case(w))
-        })
+        .flat_map(|w| analyze(f, w))
         .collect();
-    let chosen: Vec<&String> = if content.is_empty() {
-        words.iter().collect()
-    } else {
-        content
-    };
-    let mut terms: Vec<Term> = Vec::new();
-    for w in &chosen {
-        terms.extend(analyze(f, w));
-    }
     // adjacent pairs reward passages that keep the words together
     for pair in terms.windows(2) {
         if pair[0] != pair[1] {
@@ -181,15 +165,46 @@ fn boosted(q: Box<dyn Query>, by: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, by))
 }
 
-/// Terms of `text` as the index analysed them.
-fn analyze(f: &Fields, text: &str) -> Vec<Term> {
+/// The words of a question that carry its topic: lower-cased, without stop
+/// words and without words that repeat `implied` filter values (all words
+/// when nothing else is left).
+pub fn topic_words(text: &str, implied: &[String]) -> Vec<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let implied: Vec<String> = implied
+        .iter()
+        .flat_map(|v| v.split(|c: char| !c.is_alphanumeric()))
+        .filter(|p| !p.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let content: Vec<String> = words
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !implied.contains(w))
+        .cloned()
+        .collect();
+    if content.is_empty() { words } else { content }
+}
+
+/// The stemmed, accent-folded forms of `text`'s words, as the index stores them.
+pub fn stems(text: &str) -> Vec<String> {
     let mut analyzer = text_analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
-        out.push(Term::from_field_text(f.text, &stream.token().text));
+        out.push(stream.token().text.clone());
     }
     out
+}
+
+/// Terms of `text` as the index analysed them.
+fn analyze(f: &Fields, text: &str) -> Vec<Term> {
+    stems(text)
+        .iter()
+        .map(|t| Term::from_field_text(f.text, t))
+        .collect()
 }
 
 #[cfg(test)]

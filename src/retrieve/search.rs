@@ -5,12 +5,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-use super::filters::Filters;
+use super::filters::{Filters, meta_term, meta_term_query};
 use super::query::{self, Mode};
 use crate::error::{Error, Result};
 use crate::index::Store;
@@ -18,6 +18,44 @@ use crate::ingest::Metadata;
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
+
+/// Score added to passages of a segment a question names.
+const SEGMENT_BOOST: f32 = 2.0;
+
+/// Words a question's text search leaves out: the filters' values and the
+/// segment words it names.
+pub fn implied_words(filters: &Filters, segments: &[(String, String)]) -> Vec<String> {
+    let mut implied = filters.values();
+    implied.extend(segments.iter().map(|(word, _)| word.clone()));
+    implied
+}
+
+/// Words of `text` that are segment values in the index (`SMBs` counts for
+/// `smb`), with the value they name.
+pub fn segment_words(store: &Store, searcher: &Searcher, text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    for w in words {
+        let singular = w
+            .strip_suffix('s')
+            .filter(|s| s.len() >= 3)
+            .map(str::to_string);
+        for candidate in std::iter::once(w.clone()).chain(singular) {
+            let term = meta_term(&store.fields, "segment", &candidate);
+            if searcher.doc_freq(&term).unwrap_or(0) > 0 {
+                if !out.iter().any(|(x, _)| *x == w) {
+                    out.push((w.clone(), candidate));
+                }
+                break;
+            }
+        }
+    }
+    out
+}
 
 /// One passage found.
 #[derive(Debug, Clone)]
@@ -77,17 +115,43 @@ pub struct Results {
 }
 
 /// Runs `query` under `filters` and returns the best `limit` passages.
+///
+/// In a question, a word that names a segment (`enterprise`, `SMBs`) says
+/// whose words are wanted: unless `--segment` is given, it is not searched as
+/// text but gives passages of that segment a boost.
 pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Result<Results> {
-    let parsed = query::parse(&store.index, &store.fields, text, &filters.values())
-        .ok_or_else(|| Error::invalid("QUERY", format!("`{text}` has no words to search for")))?;
-    let query: Box<dyn Query> = match filters.to_query(&store.fields) {
-        Some(filter) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, parsed.query.box_clone()),
-            (Occur::Must, filter),
-        ])),
-        None => parsed.query.box_clone(),
-    };
     let searcher = store.searcher();
+    let segments = if filters.segments.is_empty() {
+        segment_words(store, &searcher, text)
+    } else {
+        Vec::new()
+    };
+    let implied = implied_words(filters, &segments);
+    let parsed = query::parse(&store.index, &store.fields, text, &implied)
+        .ok_or_else(|| Error::invalid("QUERY", format!("`{text}` has no words to search for")))?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, parsed.query.box_clone())];
+    if let Some(filter) = filters.to_query(&store.fields) {
+        clauses.push((Occur::Must, filter));
+    }
+    if parsed.mode == Mode::Natural && !segments.is_empty() {
+        let any: Vec<(Occur, Box<dyn Query>)> = segments
+            .iter()
+            .map(|(_, value)| {
+                (
+                    Occur::Should,
+                    meta_term_query(&store.fields, "segment", value),
+                )
+            })
+            .collect();
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(any)),
+                SEGMENT_BOOST,
+            )),
+        ));
+    }
+    let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
     let err = |e| Error::tantivy(&store.dir, e);
     let (top, total) = if limit == 0 {
         (Vec::new(), searcher.search(&query, &Count).map_err(err)?)

@@ -10,4 +10,6 @@ mod formats;
 mod generated;
 mod harness;
 mod incremental;
+mod llm;
+mod real_model;
 mod robustness;

@@ -1,0 +1,143 @@
+//! `insight doctor`: which provider, model and endpoint the flags, the
+//! environment and the config resolve to, and whether it answers.
+
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::Context;
+use super::args::DoctorArgs;
+use super::output::{self, paint, style};
+use crate::error::{Error, ExitCode, Result};
+use crate::index::Store;
+use crate::llm::prompts::Prompts;
+use crate::llm::{ChatRequest, Client, Message, NoSink, ProviderKind, Role};
+
+/// Runs the command.
+pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
+    let config = ctx.config()?;
+    let s = super::llm_settings(&args.llm, &config)?;
+    let prompts = Prompts::discover(config.llm.prompts_dir.as_deref());
+    let index = match Store::open(&ctx.index) {
+        Ok(store) => format!(
+            "{} ({} documents)",
+            ctx.index.display(),
+            store.manifest()?.documents()
+        ),
+        Err(Error::NoIndex { .. }) => format!("{} (no index yet)", ctx.index.display()),
+        Err(e) => format!("{} ({e})", ctx.index.display()),
+    };
+    let redaction = if args.llm.no_redact || config.redact.enabled == Some(false) {
+        "off".to_string()
+    } else {
+        format!("on ({} extra pattern(s))", config.redact.patterns.len())
+    };
+    // the check: one tiny request, no cache
+    let (endpoint, check, ok) = if s.provider == ProviderKind::Extractive {
+        (
+            None,
+            "built in, offline: nothing to check".to_string(),
+            true,
+        )
+    } else {
+        let client = Client::new(&s, None);
+        match client {
+            Err(e) => (None, e.to_string(), false),
+            Ok(client) => {
+                let url = client.url().to_string();
+                let req = ChatRequest {
+                    system: "You are a health check. Reply with the single word OK.".into(),
+                    messages: vec![Message {
+                        role: Role::User,
+                        content: "Reply with OK.".into(),
+                    }],
+                    max_tokens: 8,
+                    temperature: 0.0,
+                };
+                let started = Instant::now();
+                let result = super::runtime()?.block_on(client.chat(&req, false, &mut NoSink));
+                match result {
+                    Ok(r) => (
+                        Some(url),
+                        format!(
+                            "answered in {:.2} s ({}): {:?}",
+                            started.elapsed().as_secs_f64(),
+                            r.model.as_deref().unwrap_or("model not named"),
+                            r.text.trim().chars().take(40).collect::<String>()
+                        ),
+                        true,
+                    ),
+                    Err(e) => (Some(url), e.to_string(), false),
+                }
+            }
+        }
+    };
+    let key = if s.api_key_env.is_empty() {
+        "not needed".to_string()
+    } else if s.api_key.is_some() {
+        format!("{} is set", s.api_key_env)
+    } else {
+        format!("{} is not set", s.api_key_env)
+    };
+    let prompt_src = match prompts.dir() {
+        Some(d) => format!("{} (files there replace the built-in ones)", d.display()),
+        None => "built in".into(),
+    };
+    let config_src = config
+        .source
+        .as_ref()
+        .map_or("none (defaults)".to_string(), |p| p.display().to_string());
+    if args.json {
+        output::print_json(&json!({
+            "provider": s.provider.to_string(),
+            "provider_source": s.provider_source.to_string(),
+            "model": s.model,
+            "base_url": if s.provider == ProviderKind::Extractive { None } else { Some(&s.base_url) },
+            "endpoint": endpoint,
+            "api_key": key,
+            "context_tokens": s.context_tokens,
+            "max_output_tokens": s.max_output_tokens,
+            "redaction": redaction,
+            "prompts": prompt_src,
+            "config": config_src,
+            "index": index,
+            "ok": ok,
+            "check": check,
+        }))?;
+    } else {
+        let row = |k: &str, v: &str| format!("{}  {v}\n", paint(style::BOLD, format!("{k:<10}")));
+        let mut out = String::new();
+        out.push_str(&row(
+            "provider",
+            &format!("{} (from {})", s.provider, s.provider_source),
+        ));
+        if s.provider != ProviderKind::Extractive {
+            out.push_str(&row("model", s.model.as_deref().unwrap_or("")));
+            out.push_str(&row("endpoint", endpoint.as_deref().unwrap_or(&s.base_url)));
+            out.push_str(&row("api key", &key));
+            out.push_str(&row(
+                "context",
+                &format!(
+                    "{} tokens, answers up to {}",
+                    s.context_tokens, s.max_output_tokens
+                ),
+            ));
+            out.push_str(&row("redaction", &redaction));
+        }
+        out.push_str(&row("prompts", &prompt_src));
+        out.push_str(&row("config", &config_src));
+        out.push_str(&row("index", &index));
+        let verdict = if ok {
+            paint(style::LOCATION, "ok")
+        } else {
+            paint(style::ERROR, "failed")
+        };
+        out.push_str(&row("check", &format!("{verdict}: {check}")));
+        output::print(&out)?;
+    }
+    Ok(if ok {
+        ExitCode::Success
+    } else {
+        ExitCode::Provider
+    })
+}

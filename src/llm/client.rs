@@ -1,0 +1,543 @@
+//! The HTTP client shared by the providers: timeouts, retries with
+//! exponential backoff and jitter (honouring `retry-after-ms`, then
+//! `retry-after` in seconds or as an HTTP date, capped at 60 s), the cache,
+//! and streaming that never shows the same text twice across retries.
+//!
+//! Retried: connection errors and timeouts, 408, 409, 429, 5xx (including
+//! Anthropic's 529), a stream cut before its end marker, a malformed body.
+//! Not retried: other 4xx, a 429 that means the quota is exhausted (OpenAI
+//! `insufficient_quota`, Anthropic 429 without `retry-after`), or when the
+//! server says `x-should-retry: false`.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+use super::cache::{Cache, Entry};
+use super::openai::{Step, StreamError};
+use super::settings::{LlmSettings, ProviderKind};
+use super::{ChatRequest, ChatResponse, Sink, Usage, anthropic, estimate_tokens, openai, sse};
+use crate::error::{Error, Result};
+
+/// Longest `retry-after` honoured; beyond it the computed backoff is used.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Longest computed backoff.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// A client for one provider endpoint.
+pub struct Client {
+    http: reqwest::Client,
+    settings: LlmSettings,
+    url: String,
+    cache: Option<Cache>,
+}
+
+/// Why one attempt failed.
+#[derive(Debug)]
+struct Failure {
+    status: Option<u16>,
+    message: String,
+    retryable: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Failure {
+    fn transport(e: &reqwest::Error) -> Failure {
+        let what = if e.is_timeout() {
+            "timed out".to_string()
+        } else if e.is_connect() {
+            format!("cannot connect ({})", root_cause(e))
+        } else {
+            root_cause(e)
+        };
+        Failure {
+            status: None,
+            message: what,
+            retryable: true,
+            retry_after: None,
+        }
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cur: &dyn std::error::Error = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+impl Client {
+    /// A client for `settings`; `cache` is `None` with `--no-cache`.
+    pub fn new(settings: &LlmSettings, cache: Option<Cache>) -> Result<Client> {
+        let provider_error = |message: String| Error::Provider {
+            provider: settings.provider.to_string(),
+            url: settings.base_url.clone(),
+            status: None,
+            message,
+            attempts: 0,
+        };
+        let url = match settings.provider {
+            ProviderKind::OpenAi => openai::url(&settings.base_url),
+            ProviderKind::Anthropic => anthropic::url(&settings.base_url),
+            ProviderKind::Extractive => {
+                return Err(provider_error(
+                    "the extractive provider makes no requests".into(),
+                ));
+            }
+        };
+        if settings.api_key.is_none() && needs_key(settings) {
+            return Err(provider_error(format!(
+                "no API key: set {} (or choose another provider with --provider)",
+                settings.api_key_env
+            )));
+        }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10).min(settings.timeout))
+            .read_timeout(settings.timeout)
+            .user_agent(concat!("insight/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| provider_error(format!("cannot set up HTTP: {}", root_cause(&e))))?;
+        Ok(Client {
+            http,
+            settings: settings.clone(),
+            url,
+            cache,
+        })
+    }
+
+    /// The endpoint requests go to.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    fn model(&self) -> &str {
+        self.settings.model.as_deref().unwrap_or("")
+    }
+
+    fn body(&self, req: &ChatRequest, stream: bool) -> Value {
+        match self.settings.provider {
+            ProviderKind::Anthropic => anthropic::body(req, self.model(), stream),
+            _ => openai::body(req, self.model(), stream),
+        }
+    }
+
+    /// The cache key: provider, model, endpoint and the request (streaming or not).
+    pub fn cache_key(&self, req: &ChatRequest) -> String {
+        Cache::key(&json!({
+            "provider": self.settings.provider.to_string(),
+            "model": self.model(),
+            "url": self.url,
+            "request": self.body(req, false),
+        }))
+    }
+
+    /// Sends `req`; with `stream`, text reaches `sink` as it arrives (a cached
+    /// answer arrives at once). Retries as described in the module docs.
+    pub async fn chat(
+        &self,
+        req: &ChatRequest,
+        stream: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<ChatResponse> {
+        let key = self.cache_key(req);
+        if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
+            sink.delta(&hit.text);
+            return Ok(ChatResponse {
+                text: hit.text,
+                usage: hit.usage,
+                model: hit.model,
+                cached: true,
+            });
+        }
+        let body = self.body(req, stream);
+        let mut replay = Replay::default();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let result = if stream {
+                self.attempt_stream(&body, &mut replay, sink).await
+            } else {
+                self.attempt_once(&body).await
+            };
+            match result {
+                Ok((text, usage, model)) => {
+                    if !stream {
+                        sink.delta(&text);
+                    }
+                    let usage = usage.unwrap_or_else(|| Usage {
+                        prompt_tokens: estimate_tokens(&req.system) as u64
+                            + req
+                                .messages
+                                .iter()
+                                .map(|m| estimate_tokens(&m.content) as u64)
+                                .sum::<u64>(),
+                        completion_tokens: estimate_tokens(&text) as u64,
+                    });
+                    if let Some(c) = &self.cache {
+                        if !text.trim().is_empty() {
+                            let _ = c.put(
+                                &key,
+                                &Entry {
+                                    text: text.clone(),
+                                    usage,
+                                    model: model.clone(),
+                                },
+                            );
+                        }
+                    }
+                    return Ok(ChatResponse {
+                        text,
+                        usage,
+                        model,
+                        cached: false,
+                    });
+                }
+                Err(f) if f.retryable && attempt <= self.settings.max_retries => {
+                    let wait = f
+                        .retry_after
+                        .filter(|d| *d <= MAX_RETRY_AFTER)
+                        .unwrap_or_else(|| backoff(self.settings.retry_base, attempt));
+                    tokio::time::sleep(wait).await;
+                }
+                Err(f) => {
+                    let message = if attempt > 1 {
+                        format!("{} (after {attempt} attempts)", f.message)
+                    } else {
+                        f.message
+                    };
+                    return Err(Error::Provider {
+                        provider: self.settings.provider.to_string(),
+                        url: self.url.clone(),
+                        status: f.status,
+                        message,
+                        attempts: attempt,
+                    });
+                }
+            }
+        }
+    }
+
+    fn request(&self, body: &Value) -> reqwest::RequestBuilder {
+        let mut r = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap_or_default());
+        match self.settings.provider {
+            ProviderKind::Anthropic => {
+                r = r.header("anthropic-version", anthropic::VERSION);
+                if let Some(k) = &self.settings.api_key {
+                    r = r.header("x-api-key", k);
+                }
+            }
+            _ => {
+                if let Some(k) = &self.settings.api_key {
+                    r = r.bearer_auth(k);
+                }
+            }
+        }
+        r
+    }
+
+    /// Sends the request and turns a non-success status into a [`Failure`].
+    async fn send(&self, body: &Value, whole_timeout: bool) -> Result<reqwest::Response, Failure> {
+        let mut req = self.request(body);
+        if whole_timeout {
+            req = req.timeout(self.settings.timeout);
+        }
+        let resp = req.send().await.map_err(|e| Failure::transport(&e))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        Err(self.http_failure(status.as_u16(), &headers, &text))
+    }
+
+    fn http_failure(&self, status: u16, headers: &HeaderMap, body: &str) -> Failure {
+        let anthropic = self.settings.provider == ProviderKind::Anthropic;
+        let own = if anthropic {
+            anthropic::error_message(body)
+        } else {
+            openai::error_message(body)
+        };
+        let snippet: String = body.chars().take(300).collect();
+        let message = format!(
+            "HTTP {status}: {}",
+            own.unwrap_or_else(|| if snippet.trim().is_empty() {
+                reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason().map(str::to_string))
+                    .unwrap_or_default()
+            } else {
+                snippet
+            })
+        );
+        let retry_after = retry_after(headers);
+        let mut retryable = matches!(status, 408 | 409 | 429) || status >= 500;
+        if status == 429 {
+            let quota = if anthropic {
+                retry_after.is_none()
+            } else {
+                openai::is_quota_exhausted(body)
+            };
+            retryable &= !quota;
+        }
+        match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+            Some("true") => retryable = true,
+            Some("false") => retryable = false,
+            _ => {}
+        }
+        Failure {
+            status: Some(status),
+            message,
+            retryable,
+            retry_after,
+        }
+    }
+
+    async fn attempt_once(
+        &self,
+        body: &Value,
+    ) -> Result<(String, Option<Usage>, Option<String>), Failure> {
+        let resp = self.send(body, true).await?;
+        let bytes = resp.bytes().await.map_err(|e| Failure::transport(&e))?;
+        let malformed = |message: String| Failure {
+            status: Some(200),
+            message,
+            retryable: true,
+            retry_after: None,
+        };
+        let v: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| malformed(format!("the response is not JSON ({e})")))?;
+        let parsed = match self.settings.provider {
+            ProviderKind::Anthropic => anthropic::parse_response(&v),
+            _ => openai::parse_response(&v),
+        };
+        parsed.map_err(malformed)
+    }
+
+    async fn attempt_stream(
+        &self,
+        body: &Value,
+        replay: &mut Replay,
+        sink: &mut dyn Sink,
+    ) -> Result<(String, Option<Usage>, Option<String>), Failure> {
+        let resp = self.send(body, false).await?;
+        replay.begin();
+        let mut parser = sse::Parser::new();
+        let mut bytes = resp.bytes_stream();
+        let mut usage: Option<Usage> = None;
+        let mut model = None;
+        let mut done = false;
+        let anthropic = self.settings.provider == ProviderKind::Anthropic;
+        let broken = |message: String| Failure {
+            status: Some(200),
+            message,
+            retryable: true,
+            retry_after: None,
+        };
+        let mut handle = |events: Vec<sse::Event>,
+                          replay: &mut Replay,
+                          sink: &mut dyn Sink|
+         -> Result<bool, Failure> {
+            for ev in events {
+                let steps = if anthropic {
+                    anthropic::stream_event(&ev)
+                } else {
+                    openai::stream_event(&ev)
+                };
+                let steps = steps.map_err(|StreamError { message, retryable }| Failure {
+                    status: Some(200),
+                    message: format!("error in the stream: {message}"),
+                    retryable,
+                    retry_after: None,
+                })?;
+                for step in steps {
+                    match step {
+                        Step::Delta(t) => replay.push(&t, sink),
+                        Step::Usage(u) => {
+                            let cur = usage.get_or_insert_with(Usage::default);
+                            cur.prompt_tokens = cur.prompt_tokens.max(u.prompt_tokens);
+                            cur.completion_tokens = cur.completion_tokens.max(u.completion_tokens);
+                        }
+                        Step::Model(m) => model = Some(m),
+                        Step::Done => return Ok(true),
+                    }
+                }
+            }
+            Ok(false)
+        };
+        while let Some(chunk) = bytes.next().await {
+            let chunk = chunk.map_err(|e| {
+                broken(format!(
+                    "the stream broke off: {}",
+                    Failure::transport(&e).message
+                ))
+            })?;
+            if handle(parser.feed(&chunk), replay, sink)? {
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            done = handle(parser.finish(), replay, sink)?;
+        }
+        if !done {
+            return Err(broken(
+                "the stream ended before the answer was complete".into(),
+            ));
+        }
+        Ok((replay.current.clone(), usage, model))
+    }
+}
+
+fn needs_key(s: &LlmSettings) -> bool {
+    match s.provider {
+        ProviderKind::Anthropic => true,
+        ProviderKind::OpenAi => s.base_url.contains("api.openai.com"),
+        ProviderKind::Extractive => false,
+    }
+}
+
+/// `retry-after-ms`, else `retry-after` (seconds or an HTTP date).
+fn retry_after(h: &HeaderMap) -> Option<Duration> {
+    let get = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return (ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
+    }
+    let v = get("retry-after")?;
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(v, format).ok()?.assume_utc();
+    let wait = at - time::OffsetDateTime::now_utc();
+    Some(Duration::from_secs_f64(wait.as_seconds_f64().max(0.0)))
+}
+
+/// `base · 2^(attempt-1)`, capped, times a jitter factor in [0.75, 1].
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << (attempt.saturating_sub(1)).min(16));
+    let capped = exp.min(MAX_BACKOFF);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let noise = xxhash_rust::xxh3::xxh3_64(&[nanos.to_le_bytes(), attempt.to_le_bytes()].concat());
+    let jitter = 0.75 + 0.25 * (noise % 1000) as f64 / 1000.0;
+    capped.mul_f64(jitter)
+}
+
+/// What a stream has shown, so that a retried stream only shows what is new
+/// (or says it restarts when the new answer differs).
+#[derive(Debug, Default)]
+struct Replay {
+    shown: String,
+    current: String,
+    diverged: bool,
+}
+
+impl Replay {
+    fn begin(&mut self) {
+        self.current.clear();
+        self.diverged = false;
+    }
+
+    fn push(&mut self, delta: &str, sink: &mut dyn Sink) {
+        self.current.push_str(delta);
+        if self.diverged {
+            sink.delta(delta);
+            self.shown.push_str(delta);
+            return;
+        }
+        if self.current.len() <= self.shown.len() {
+            if self.shown.starts_with(&self.current) {
+                return; // repeating what is already on screen
+            }
+        } else if self.current.starts_with(&self.shown) {
+            let new = &self.current[self.shown.len()..];
+            sink.delta(new);
+            self.shown = self.current.clone();
+            return;
+        }
+        self.diverged = true;
+        sink.restart();
+        sink.delta(&self.current);
+        self.shown = self.current.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect(String, usize);
+    impl Sink for Collect {
+        fn delta(&mut self, t: &str) {
+            self.0.push_str(t);
+        }
+        fn restart(&mut self) {
+            self.1 += 1;
+            self.0.clear();
+        }
+    }
+
+    #[test]
+    fn replay_shows_each_piece_once() {
+        let mut r = Replay::default();
+        let mut out = Collect::default();
+        r.begin();
+        r.push("The sync ", &mut out);
+        r.push("breaks", &mut out);
+        // the stream breaks; the retry repeats the same start
+        r.begin();
+        r.push("The sync br", &mut out);
+        r.push("eaks every Monday.", &mut out);
+        assert_eq!(out.0, "The sync breaks every Monday.");
+        assert_eq!(out.1, 0);
+        // a retry that says something else restarts the display
+        r.begin();
+        r.push("Another answer.", &mut out);
+        assert_eq!((out.0.as_str(), out.1), ("Another answer.", 1));
+    }
+
+    #[test]
+    fn retry_after_headers() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert("retry-after-ms", "150".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(150)));
+        let mut h = HeaderMap::new();
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_millis(100);
+        let b1 = backoff(base, 1);
+        let b3 = backoff(base, 3);
+        assert!(b1 >= Duration::from_millis(75) && b1 <= base);
+        assert!(b3 >= Duration::from_millis(300) && b3 <= Duration::from_millis(400));
+        assert!(backoff(base, 30) <= MAX_BACKOFF);
+    }
+}

@@ -1,0 +1,567 @@
+//! `insight ask`: retrieve passages under the filters, then answer from them
+//! with numbered citations — with a model (passages redacted, fenced as
+//! untrusted data, fitted to the context budget, citations checked) or,
+//! offline, with the extractive provider, which quotes the best sentences.
+//! An [`Asker`] lives for a session, so placeholders and the conversation
+//! carry over between questions (the REPL's follow-ups).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use tantivy::Term;
+
+use super::cite::{CleaningSink, Finisher};
+use crate::config::Config;
+use crate::error::Result;
+use crate::index::Store;
+use crate::llm::cache::Cache;
+use crate::llm::extractive::{Candidate, best_sentences};
+use crate::llm::prompts::{Prompts, Template};
+use crate::llm::redact::{Redaction, Redactor};
+use crate::llm::{
+    ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
+};
+use crate::retrieve::groups::groups;
+use crate::retrieve::query::{stems, topic_words};
+use crate::retrieve::search::{implied_words, segment_words};
+use crate::retrieve::{Filters, Hit, search};
+
+/// Added to the question when an answer cited no passage and is asked again.
+const RETRY_REMINDER: &str = "Important: cite the passages. End every sentence with the number of the passage it comes from, like [1].";
+
+/// A previous question and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A passage behind an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    pub n: usize,
+    pub path: String,
+    pub location: String,
+    pub account: Option<String>,
+    pub account_name: Option<String>,
+    pub segment: Option<String>,
+    pub kind: Option<String>,
+    pub date: Option<String>,
+    pub speaker: Option<String>,
+    pub doc_id: String,
+    pub text: String,
+}
+
+impl Citation {
+    fn of(n: usize, h: &Hit) -> Citation {
+        let f = |k: &str| h.field(k).map(str::to_string);
+        Citation {
+            n,
+            path: h.path.clone(),
+            location: h.location.clone(),
+            account: f("account"),
+            account_name: f("account_name"),
+            segment: f("segment"),
+            kind: f("kind"),
+            date: f("date"),
+            speaker: f("speaker"),
+            doc_id: h.doc_id.clone(),
+            text: h.text.clone(),
+        }
+    }
+}
+
+/// An answer with its evidence.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub question: String,
+    pub text: String,
+    /// The passages the answer cites, by their number.
+    pub citations: Vec<Citation>,
+    /// Every passage given to the provider, numbered as in the prompt.
+    pub passages: Vec<Citation>,
+    pub provider: ProviderKind,
+    pub model: Option<String>,
+    pub usage: Usage,
+    pub cached: bool,
+    /// Citation markers that pointed at no passage sent, removed.
+    pub removed_citations: Vec<String>,
+    /// Citations insight attached to sentences the model left uncited.
+    pub attached_citations: Vec<usize>,
+    /// Passages retrieved but left out to fit the context window.
+    pub dropped_for_budget: usize,
+    /// Things worth telling the user.
+    pub notes: Vec<String>,
+}
+
+/// Answers questions against one index with one provider.
+pub struct Asker<'a> {
+    store: &'a Store,
+    settings: LlmSettings,
+    client: Option<Client>,
+    template: Template,
+    redactor: Redactor,
+    redaction: Redaction,
+}
+
+impl<'a> Asker<'a> {
+    /// Sets up the provider, the prompt and the redactor (names come from the
+    /// index: speakers, our own people and CRM contact columns).
+    pub fn new(
+        store: &'a Store,
+        settings: LlmSettings,
+        config: &Config,
+        no_cache: bool,
+        no_redact: bool,
+    ) -> Result<Asker<'a>> {
+        let client = match settings.provider {
+            ProviderKind::Extractive => None,
+            _ => Some(Client::new(
+                &settings,
+                (!no_cache).then(|| Cache::for_index(&store.dir)),
+            )?),
+        };
+        let template = Prompts::discover(config.llm.prompts_dir.as_deref()).load("ask")?;
+        let enabled = !no_redact && config.redact.enabled.unwrap_or(true);
+        let names = if enabled && client.is_some() {
+            person_names(store)?
+        } else {
+            Vec::new()
+        };
+        let redactor = Redactor::new(enabled, names, &config.redact.patterns)
+            .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
+        Ok(Asker {
+            store,
+            settings,
+            client,
+            template,
+            redactor,
+            redaction: Redaction::default(),
+        })
+    }
+
+    /// The provider settings in use.
+    pub fn settings(&self) -> &LlmSettings {
+        &self.settings
+    }
+
+    /// Retrieves the passages for a question (a follow-up also searches with
+    /// the previous question's words).
+    pub fn retrieve(
+        &self,
+        question: &str,
+        filters: &Filters,
+        limit: usize,
+        history: &[Turn],
+    ) -> Result<Vec<Hit>> {
+        let query = match history.last() {
+            Some(prev) => format!("{question} {}", prev.question),
+            None => question.to_string(),
+        };
+        Ok(search(self.store, &query, filters, limit)?.hits)
+    }
+
+    /// Answers `question` from `hits`, streaming to `sink` when asked to.
+    pub async fn ask(
+        &mut self,
+        question: &str,
+        hits: &[Hit],
+        filters: &Filters,
+        history: &[Turn],
+        stream: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<Answer> {
+        if hits.is_empty() {
+            let text = format!(
+                "No passage matches this question{}. Try other words, or fewer filters.",
+                if filters.is_empty() {
+                    String::new()
+                } else {
+                    format!(" under the filters ({filters})")
+                }
+            );
+            sink.delta(&text);
+            return Ok(self.empty_answer(question, text));
+        }
+        if self.client.is_none() {
+            let answer = self.extractive(question, hits, filters)?;
+            sink.delta(&answer.text);
+            return Ok(answer);
+        }
+        self.ask_model(question, hits, history, stream, sink).await
+    }
+
+    fn empty_answer(&self, question: &str, text: String) -> Answer {
+        Answer {
+            question: question.to_string(),
+            text,
+            citations: Vec::new(),
+            passages: Vec::new(),
+            provider: self.settings.provider,
+            model: self.settings.model.clone(),
+            usage: Usage::default(),
+            cached: false,
+            removed_citations: Vec::new(),
+            attached_citations: Vec::new(),
+            dropped_for_budget: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// The offline answer: the best sentences, quoted and grouped by account.
+    fn extractive(&self, question: &str, hits: &[Hit], filters: &Filters) -> Result<Answer> {
+        let searcher = self.store.searcher();
+        let total = searcher.num_docs().max(1) as f32;
+        let mut terms: Vec<(String, f32)> = Vec::new();
+        let segments = if filters.segments.is_empty() {
+            segment_words(self.store, &searcher, question)
+        } else {
+            Vec::new()
+        };
+        for w in topic_words(question, &implied_words(filters, &segments)) {
+            for s in stems(&w) {
+                if terms.iter().any(|(t, _)| *t == s) {
+                    continue;
+                }
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.store.fields.text, &s))
+                    .unwrap_or(0) as f32;
+                let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+                terms.push((s, idf));
+            }
+        }
+        let candidates: Vec<Candidate<'_>> = hits
+            .iter()
+            .map(|h| Candidate {
+                text: &h.text,
+                internal: is_internal(h),
+            })
+            .collect();
+        let mut quotes = best_sentences(&candidates, &terms, 6, 2);
+        if quotes.is_empty() {
+            // the passages matched on stems the sentences split apart: quote their openings
+            quotes = hits
+                .iter()
+                .take(3)
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    crate::ingest::passage::sentences(&h.text).first().map(|s| {
+                        crate::llm::extractive::Quote {
+                            passage: i,
+                            text: s.to_string(),
+                            score: 0.0,
+                        }
+                    })
+                })
+                .collect();
+        }
+        // group by account, in order of each group's best quote
+        let mut groups: Vec<(String, Vec<&crate::llm::extractive::Quote>)> = Vec::new();
+        for q in &quotes {
+            let label = account_label(&hits[q.passage]);
+            match groups.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, qs)) => qs.push(q),
+                None => groups.push((label, vec![q])),
+            }
+        }
+        let mut numbers: Vec<usize> = Vec::new(); // passage index per citation number
+        let mut text = String::from(
+            "Extractive answer (no language model was used): the customers' own words that best match the question.\n",
+        );
+        for (label, qs) in &groups {
+            text.push_str(&format!("\n{label}\n"));
+            for q in qs {
+                let n = match numbers.iter().position(|&p| p == q.passage) {
+                    Some(i) => i + 1,
+                    None => {
+                        numbers.push(q.passage);
+                        numbers.len()
+                    }
+                };
+                text.push_str(&format!("  \"{}\" [{n}]\n", q.text));
+            }
+        }
+        let citations: Vec<Citation> = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| Citation::of(i + 1, &hits[p]))
+            .collect();
+        Ok(Answer {
+            question: question.to_string(),
+            text: text.trim_end().to_string(),
+            passages: citations.clone(),
+            citations,
+            provider: ProviderKind::Extractive,
+            model: None,
+            usage: Usage::default(),
+            cached: false,
+            removed_citations: Vec::new(),
+            attached_citations: Vec::new(),
+            dropped_for_budget: 0,
+            notes: Vec::new(),
+        })
+    }
+
+    async fn ask_model(
+        &mut self,
+        question: &str,
+        hits: &[Hit],
+        history: &[Turn],
+        stream: bool,
+        sink: &mut dyn Sink,
+    ) -> Result<Answer> {
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let red_question = self.redactor.redact(question, &mut self.redaction);
+        // the fixed part of the prompt, then as many passages as fit
+        let (system, user_empty) = self.template.render(&[
+            ("question", &red_question),
+            ("passages", ""),
+            ("today", &today),
+        ]);
+        // room for the answer, a safety margin and the retry's reminder
+        let budget = self
+            .settings
+            .context_tokens
+            .saturating_sub(self.settings.max_output_tokens + 64 + estimate_tokens(RETRY_REMINDER));
+        let mut messages: Vec<Message> = Vec::new();
+        let fixed = estimate_tokens(&system) + estimate_tokens(&user_empty);
+        let mut history_tokens = 0;
+        for turn in history.iter().rev() {
+            let q = self.redactor.redact(&turn.question, &mut self.redaction);
+            let a = self.redactor.redact(&turn.answer, &mut self.redaction);
+            let cost = estimate_tokens(&q) + estimate_tokens(&a) + 8;
+            if fixed + history_tokens + cost > budget / 3 {
+                break;
+            }
+            history_tokens += cost;
+            messages.insert(
+                0,
+                Message {
+                    role: Role::Assistant,
+                    content: a,
+                },
+            );
+            messages.insert(
+                0,
+                Message {
+                    role: Role::User,
+                    content: q,
+                },
+            );
+        }
+        let mut used: Vec<&Hit> = Vec::new();
+        let mut blocks: Vec<String> = Vec::new();
+        let mut spent = fixed + history_tokens;
+        for h in hits {
+            let block = self.passage_block(used.len() + 1, h);
+            let cost = estimate_tokens(&block) + 1;
+            if spent + cost > budget {
+                continue; // a later, shorter passage may still fit
+            }
+            spent += cost;
+            used.push(h);
+            blocks.push(block);
+        }
+        if used.is_empty() {
+            // even one passage is too long for this context: send the best one alone
+            used.push(&hits[0]);
+            blocks.push(self.passage_block(1, &hits[0]));
+        }
+        let (system, user) = self.template.render(&[
+            ("question", &red_question),
+            ("passages", &blocks.join("\n\n")),
+            ("today", &today),
+        ]);
+        messages.push(Message {
+            role: Role::User,
+            content: user,
+        });
+        let mut request = ChatRequest {
+            system,
+            messages,
+            max_tokens: self.settings.max_output_tokens,
+            temperature: self.settings.temperature,
+        };
+        let client = self
+            .client
+            .as_ref()
+            .ok_or_else(|| crate::error::Error::invalid("--provider", "no client"))?;
+        let texts: Vec<&str> = used.iter().map(|h| h.text.as_str()).collect();
+        let finisher = Finisher::new(&self.redaction, &texts);
+        let mut cleaner = CleaningSink::new(sink, &finisher);
+        let mut notes = Vec::new();
+        let first = client.chat(&request, stream, &mut cleaner).await?;
+        let mut usage = first.usage;
+        let mut finished = cleaner.flush();
+        let mut response = first;
+        if finished.all_cited().is_empty() && !finished.text.trim().is_empty() {
+            // unusable: retried once, insisting on citations
+            cleaner.notice("the answer cited no passage; asking the model once more");
+            cleaner.restart();
+            if let Some(last) = request.messages.last_mut() {
+                last.content.push_str("\n\n");
+                last.content.push_str(RETRY_REMINDER);
+            }
+            response = client.chat(&request, stream, &mut cleaner).await?;
+            usage += response.usage;
+            finished = cleaner.flush();
+            if finished.all_cited().is_empty() {
+                notes.push(
+                    "the model cited no passage; check the passages below yourself".to_string(),
+                );
+            }
+        }
+        if !finished.removed.is_empty() {
+            notes.push(format!(
+                "removed {} citation(s) to passages that were not sent: {}",
+                finished.removed.len(),
+                finished.removed.join(" ")
+            ));
+        }
+        if !finished.attached.is_empty() {
+            notes.push(format!(
+                "insight attached {} citation(s) to sentences the model left uncited, by matching their words to the passages",
+                finished.attached.len()
+            ));
+        }
+        let cited = finished.all_cited();
+        let passages: Vec<Citation> = used
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Citation::of(i + 1, h))
+            .collect();
+        let citations = passages
+            .iter()
+            .filter(|c| cited.contains(&c.n))
+            .cloned()
+            .collect();
+        Ok(Answer {
+            question: question.to_string(),
+            text: finished.text.trim().to_string(),
+            citations,
+            passages,
+            provider: self.settings.provider,
+            model: response.model.or_else(|| self.settings.model.clone()),
+            usage,
+            cached: response.cached,
+            removed_citations: finished.removed,
+            attached_citations: finished.attached.into_iter().collect(),
+            dropped_for_budget: hits.len() - used.len(),
+            notes,
+        })
+    }
+
+    /// One numbered passage for the prompt, on one line, redacted:
+    /// `[3] (Orbis Pharma, enterprise, interview, 2026-06-18, <PERSON_2>) text`.
+    /// The block of passages is fenced by the template; text that could close
+    /// the fence is neutralised.
+    fn passage_block(&mut self, n: usize, h: &Hit) -> String {
+        let mut label: Vec<String> = Vec::new();
+        if let Some(a) = h.field("account_name").or_else(|| h.field("account")) {
+            label.push(a.to_string());
+        }
+        for key in ["segment", "kind", "date"] {
+            if let Some(v) = h.field(key) {
+                label.push(v.to_string());
+            }
+        }
+        if let Some(s) = h.field("speaker") {
+            let who = self.redactor.redact(s, &mut self.redaction);
+            label.push(if is_internal(h) {
+                format!("{who}, our side")
+            } else {
+                who
+            });
+        }
+        let text = self
+            .redactor
+            .redact(&h.text, &mut self.redaction)
+            .replace("</passages", "</ passages")
+            .replace("<passages", "< passages")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("[{n}] ({}) {text}", label.join(", "))
+    }
+}
+
+/// Whether a passage was said by our own side.
+pub fn is_internal(h: &Hit) -> bool {
+    h.field("speaker").is_some_and(|s| {
+        h.meta
+            .get("internal")
+            .iter()
+            .any(|i| i.eq_ignore_ascii_case(s))
+    })
+}
+
+fn account_label(h: &Hit) -> String {
+    let seg = h
+        .field("segment")
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    match (h.field("account_name"), h.field("account")) {
+        (Some(name), Some(id)) => format!("{name} ({id}{seg})"),
+        (None, Some(id)) => format!(
+            "{id}{}",
+            h.field("segment")
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+        _ => format!(
+            "{}{}",
+            h.path,
+            h.field("segment")
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// Labels that are not people's names.
+const NOT_NAMES: &[&str] = &[
+    "speaker",
+    "interviewer",
+    "customer",
+    "host",
+    "guest",
+    "participant",
+    "moderator",
+    "unknown",
+    "agent",
+    "user",
+];
+
+/// People named in the index: speakers, our own side, and contact-like columns.
+pub fn person_names(store: &Store) -> Result<Vec<String>> {
+    let manifest = store.manifest()?;
+    let mut keys: Vec<String> = vec!["speaker".into(), "internal".into()];
+    for k in manifest.fields().keys() {
+        let person_like = [
+            "contact",
+            "owner",
+            "champion",
+            "csm",
+            "rep",
+            "interviewer",
+            "author",
+        ]
+        .iter()
+        .any(|w| k == w || k.starts_with(&format!("{w}_")) || k.ends_with(&format!("_{w}")));
+        if person_like && !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let mut names = BTreeSet::new();
+    for key in keys {
+        for g in groups(store, &key, &Filters::default())? {
+            if let Some(v) = g.value {
+                let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
+                if !NOT_NAMES.contains(&first.as_str()) {
+                    names.insert(v);
+                }
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}

@@ -1,0 +1,667 @@
+//! `insight ask` against a local mock server speaking the OpenAI and
+//! Anthropic wire formats: streaming and not, retries (429 with Retry-After,
+//! 5xx, timeouts, cut streams, malformed bodies), quota errors that must not
+//! be retried, citation checks, redaction of what is sent, and the cache.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{Env, stderr};
+
+const OPENAI: &str = "/v1/chat/completions";
+const ANTHROPIC: &str = "/v1/messages";
+
+/// An index of the examples plus a config with fast retries (`overrides`
+/// replace the defaults here).
+fn env_with(overrides: &[(&str, &str)]) -> Env {
+    let env = Env::new();
+    env.index_examples();
+    let mut settings = vec![
+        ("max_retries", "2"),
+        ("retry_base_ms", "10"),
+        ("timeout_secs", "5"),
+    ];
+    for (k, v) in overrides {
+        settings.retain(|(d, _)| d != k);
+        settings.push((k, v));
+    }
+    let body: String = settings
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}\n"))
+        .collect();
+    env.write("insight.toml", format!("[llm]\n{body}"));
+    env
+}
+
+/// Runs insight off the async runtime (the mock server lives on it).
+async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
+    let mut cmd = env.cmd();
+    cmd.args(&args);
+    tokio::task::spawn_blocking(move || cmd.output().expect("run insight"))
+        .await
+        .expect("join")
+}
+
+fn ask_args(server: &MockServer, question: &str, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = vec![
+        "ask".into(),
+        question.into(),
+        "--base-url".into(),
+        format!("{}/v1", server.uri()),
+    ];
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        stderr(out)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn completion(text: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "x", "model": "mock-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 321, "completion_tokens": 12}
+    }))
+}
+
+/// An OpenAI SSE body delivering `pieces`, ending with `[DONE]` when `done`.
+fn openai_stream(pieces: &[&str], done: bool) -> ResponseTemplate {
+    let mut body = String::new();
+    for p in pieces {
+        body.push_str(&format!(
+            "data: {}\r\n\r\n",
+            json!({"model": "mock-model", "choices": [{"index": 0, "delta": {"content": p}}]})
+        ));
+    }
+    if done {
+        body.push_str("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":9}}\n\ndata: [DONE]\n\n");
+    }
+    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+}
+
+async fn requests(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_non_streaming_answer_with_valid_citations() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion(
+            "Small teams find the per-seat price too high [1]. Another claim [42].",
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "Why do small teams complain about the price per seat?",
+            &["--json"],
+        ),
+    )
+    .await;
+    let v = json_of(&out);
+    assert_eq!(v["provider"], "openai");
+    assert_eq!(v["model"], "mock-model");
+    assert_eq!(v["usage"]["prompt_tokens"], 321);
+    let answer = v["answer"].as_str().unwrap();
+    assert!(
+        answer.contains("[1]") && !answer.contains("[42]"),
+        "{answer}"
+    );
+    assert_eq!(v["removed_citations"], json!(["[42]"]));
+    let cites = v["citations"].as_array().unwrap();
+    assert_eq!(cites.len(), 1);
+    assert_eq!(cites[0]["n"], 1);
+    assert!(cites[0]["path"].as_str().unwrap().contains("examples"));
+    assert!(!cites[0]["location"].as_str().unwrap().is_empty());
+    // every [n] in the answer is a citation
+    for n in 1..=20 {
+        if answer.contains(&format!("[{n}]")) {
+            assert!(cites.iter().any(|c| c["n"] == n));
+        }
+    }
+    // the request: system prompt first, passages fenced and numbered, not streamed
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    let body = &reqs[0];
+    assert_eq!(body["stream"], false);
+    assert_eq!(body["messages"][0]["role"], "system");
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        user.contains("<passages note=\"untrusted customer text") && user.contains("[1] ("),
+        "{user}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_streaming_prints_once_and_checks_citations() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(openai_stream(
+            &[
+                "The Xero sync ",
+                "creates duplicate invo",
+                "ices [1]. Bogus [9",
+                "9]. Caf\u{e9} owners agree.",
+            ],
+            true,
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "What goes wrong with the Xero sync?",
+            &["--stream"],
+        ),
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout
+            .matches("The Xero sync creates duplicate invoices [1].")
+            .count(),
+        1,
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("[99]") && stdout.contains("Café owners agree"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Sources") && stdout.contains("[1] "),
+        "{stdout}"
+    );
+    assert_eq!(requests(&server).await[0]["stream"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_cut_midway_is_retried_and_never_shown_twice() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(openai_stream(&["Per-seat pricing ", "hurts small"], false))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(openai_stream(
+            &["Per-seat pricing hurts small teams [1]."],
+            true,
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "Why is pricing a problem for small teams?",
+            &["--stream"],
+        ),
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("Per-seat pricing").count(), 1, "{stdout}");
+    assert!(stdout.contains("Per-seat pricing hurts small teams [1]."));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_with_retry_after_then_success() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(
+                    json!({"error": {"message": "Rate limit reached", "type": "requests"}}),
+                ),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("Pricing per seat hurts [1]."))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let v = json_of(&run(&env, ask_args(&server, "price per seat", &["--json"])).await);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
+    assert!(v["answer"].as_str().unwrap().contains("[1]"));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_exhaust_retries_and_exit_3_with_the_providers_message() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"message": "The server had an error while processing your request", "code": "server_error"}})))
+        .mount(&server)
+        .await;
+    let out = run(&env, ask_args(&server, "price per seat", &["--json"])).await;
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("The server had an error while processing your request")
+            && err.contains("after 3 attempts"),
+        "{err}"
+    );
+    assert!(err.contains(&server.uri()), "names the URL: {err}");
+    assert_eq!(requests(&server).await.len(), 3, "1 try + max_retries = 2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exhausted_quota_is_not_retried() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}})))
+        .mount(&server)
+        .await;
+    let out = run(&env, ask_args(&server, "price per seat", &[])).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("You exceeded your current quota"));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_are_retried_then_reported() {
+    let env = env_with(&[("timeout_secs", "1"), ("max_retries", "1")]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("late [1].").set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let out = run(&env, ask_args(&server, "price per seat", &["--json"])).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_json_is_retried() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw("{\"choices\": [", "application/json"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("Pricing hurts [1]."))
+        .mount(&server)
+        .await;
+    let v = json_of(&run(&env, ask_args(&server, "price per seat", &["--json"])).await);
+    assert!(v["answer"].as_str().unwrap().starts_with("Pricing hurts"));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_never_leaves_and_comes_back_in_the_answer() {
+    let env = Env::new();
+    env.write(
+        "c/interviews/call.vtt",
+        "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n<v Dana Whitfield>How do you chase invoices?\n\n00:00:06.000 --> 00:00:12.000\n<v Marguerite Okonkwo>I chase every invoice by hand. Email me at marguerite.o@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111.\n",
+    );
+    env.write(
+        "c/interviews/call.vtt.meta.yaml",
+        "account: ACC-1\ninternal: [Dana Whitfield]\n",
+    );
+    env.json(&["index", "c", "--json"]);
+    env.write("insight.toml", "[llm]\nmax_retries = 0\n");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("<PERSON_1> chases every invoice by hand [1]."))
+        .mount(&server)
+        .await;
+    let v = json_of(
+        &run(
+            &env,
+            ask_args(
+                &server,
+                "Who chases invoices by hand, Marguerite?",
+                &["--json"],
+            ),
+        )
+        .await,
+    );
+    let sent = serde_json::to_string(&requests(&server).await).unwrap();
+    for secret in [
+        "Marguerite",
+        "Okonkwo",
+        "Dana",
+        "Whitfield",
+        "marguerite.o@example.com",
+        "7946",
+        "4111",
+    ] {
+        assert!(!sent.contains(secret), "{secret} was sent: {sent}");
+    }
+    assert!(
+        sent.contains("<EMAIL_1>") && sent.contains("<PHONE_1>") && sent.contains("<CARD_1>"),
+        "{sent}"
+    );
+    // the question named "Marguerite" first, so <PERSON_1> is her first name
+    assert!(
+        v["answer"]
+            .as_str()
+            .unwrap()
+            .starts_with("Marguerite chases"),
+        "{v}"
+    );
+    // --no-redact sends it as it is
+    let _ = run(
+        &env,
+        ask_args(
+            &server,
+            "Who chases invoices by hand?",
+            &["--json", "--no-redact", "--no-cache"],
+        ),
+    )
+    .await;
+    let sent = serde_json::to_string(&requests(&server).await).unwrap();
+    assert!(sent.contains("marguerite.o@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_answers_a_repeated_question_without_a_request() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("Pricing hurts [1]."))
+        .mount(&server)
+        .await;
+    let args = ask_args(&server, "price per seat", &["--json"]);
+    let first = json_of(&run(&env, args.clone()).await);
+    let second = json_of(&run(&env, args.clone()).await);
+    assert_eq!(first["answer"], second["answer"]);
+    assert_eq!(
+        (first["cached"].as_bool(), second["cached"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(requests(&server).await.len(), 1);
+    let mut no_cache = args;
+    no_cache.push("--no-cache".into());
+    json_of(&run(&env, no_cache).await);
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_wire_format_streaming_and_not() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    let events = [
+        (
+            "message_start",
+            json!({"type": "message_start", "message": {"model": "claude-mock", "usage": {"input_tokens": 400, "output_tokens": 1}}}),
+        ),
+        ("ping", json!({"type": "ping"})),
+        (
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        ),
+        (
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Okta only half "}}),
+        ),
+        (
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "works without SCIM [1]."}}),
+        ),
+        (
+            "content_block_stop",
+            json!({"type": "content_block_stop", "index": 0}),
+        ),
+        (
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 15}}),
+        ),
+        ("message_stop", json!({"type": "message_stop"})),
+    ];
+    let sse: String = events
+        .iter()
+        .map(|(e, d)| format!("event: {e}\ndata: {d}\n\n"))
+        .collect();
+    Mock::given(method("POST"))
+        .and(path(ANTHROPIC))
+        .and(header("x-api-key", "test-key"))
+        .and(header("anthropic-version", "2023-06-01"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let mut cmd_args = ask_args(
+        &server,
+        "Why does Okta only half work?",
+        &["--provider", "anthropic", "--stream", "--json"],
+    );
+    cmd_args[3] = server.uri();
+    let mut cmd = env.cmd();
+    cmd.args(&cmd_args).env("ANTHROPIC_API_KEY", "test-key");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let v = json_of(&out);
+    assert_eq!(v["provider"], "anthropic");
+    assert_eq!(v["model"], "claude-mock");
+    assert_eq!(v["answer"], "Okta only half works without SCIM [1].");
+    assert_eq!(
+        v["usage"],
+        json!({"prompt_tokens": 400, "completion_tokens": 15})
+    );
+    let body = &requests(&server).await[0];
+    assert!(
+        body["system"]
+            .as_str()
+            .unwrap()
+            .contains("not instructions")
+    );
+    assert_eq!(body["messages"][0]["role"], "user");
+    assert_eq!(body["stream"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_overloaded_is_retried_but_429_without_retry_after_is_not() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(ANTHROPIC))
+        .respond_with(ResponseTemplate::new(529).set_body_json(json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(ANTHROPIC))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"type": "message", "model": "claude-mock", "content": [{"type": "text", "text": "Fine [1]."}], "usage": {"input_tokens": 10, "output_tokens": 2}})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(ANTHROPIC))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"type": "error", "error": {"type": "rate_limit_error", "message": "Your credit balance is too low"}})))
+        .mount(&server)
+        .await;
+    let run_anthropic = |extra: &'static str| {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "ask",
+            "price per seat",
+            "--provider",
+            "anthropic",
+            "--base-url",
+            &server.uri(),
+            "--json",
+            extra,
+        ])
+        .env("ANTHROPIC_API_KEY", "k");
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+    };
+    let ok = run_anthropic("--no-cache").await.unwrap();
+    assert_eq!(json_of(&ok)["answer"], "Fine [1].");
+    assert_eq!(requests(&server).await.len(), 2);
+    let quota = run_anthropic("--no-cache").await.unwrap();
+    assert_eq!(quota.status.code(), Some(3));
+    assert!(stderr(&quota).contains("Your credit balance is too low"));
+    assert_eq!(requests(&server).await.len(), 3, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_event_after_200_is_an_error() {
+    let env = env_with(&[("max_retries", "0")]);
+    let server = MockServer::start().await;
+    let sse = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+    Mock::given(method("POST"))
+        .and(path(ANTHROPIC))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let mut cmd = env.cmd();
+    cmd.args([
+        "ask",
+        "price per seat",
+        "--provider",
+        "anthropic",
+        "--base-url",
+        &server.uri(),
+        "--stream",
+    ])
+    .env("ANTHROPIC_API_KEY", "k");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Overloaded"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_reports_the_setup_and_checks_the_endpoint() {
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("OK"))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        vec![
+            "doctor".into(),
+            "--json".into(),
+            "--base-url".into(),
+            format!("{}/v1", server.uri()),
+        ],
+    )
+    .await;
+    let v = json_of(&out);
+    assert_eq!(v["provider"], "openai");
+    assert_eq!(v["provider_source"], "flag");
+    assert_eq!(v["ok"], true);
+    assert!(
+        v["endpoint"]
+            .as_str()
+            .unwrap()
+            .ends_with("/v1/chat/completions")
+    );
+    // a dead endpoint: exit 3 with a hint
+    let out = run(
+        &env,
+        vec![
+            "doctor".into(),
+            "--base-url".into(),
+            "http://127.0.0.1:9/v1".into(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("failed"));
+}
+
+#[test]
+fn offline_by_default_extractive_answers_are_cited() {
+    let env = Env::new();
+    env.index_examples();
+    let v = env.json(&[
+        "ask",
+        "Why are small businesses unhappy with pricing?",
+        "--segment",
+        "smb",
+        "--json",
+    ]);
+    assert_eq!(v["provider"], "extractive");
+    assert!(v["model"].is_null());
+    assert_eq!(
+        v["usage"],
+        json!({"prompt_tokens": 0, "completion_tokens": 0})
+    );
+    let answer = v["answer"].as_str().unwrap();
+    assert!(answer.starts_with("Extractive answer"), "{answer}");
+    let cites = v["citations"].as_array().unwrap();
+    assert!(!cites.is_empty());
+    for c in cites {
+        assert_eq!(c["segment"], "smb");
+        // every quoted sentence is verbatim from its cited passage
+        let n = c["n"].as_u64().unwrap();
+        let text = c["text"].as_str().unwrap();
+        for line in answer
+            .lines()
+            .filter(|l| l.trim_end().ends_with(&format!("[{n}]")))
+        {
+            let quote = line
+                .trim()
+                .trim_end_matches(&format!(" [{n}]"))
+                .trim_matches('"');
+            assert!(text.contains(quote), "{quote} not in {text}");
+        }
+    }
+    // no match: a clear answer, not an error
+    let v = env.json(&["ask", "zeppelin xylophone", "--json"]);
+    assert!(
+        v["answer"]
+            .as_str()
+            .unwrap()
+            .starts_with("No passage matches")
+    );
+}
