@@ -134,6 +134,7 @@ pub fn answer_json(a: &Answer) -> serde_json::Value {
         "passages": a.passages,
         "removed_citations": a.removed_citations,
         "attached_citations": a.attached_citations,
+        "dropped_passages": a.dropped_for_budget,
         "notes": a.notes,
     })
 }

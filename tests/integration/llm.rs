@@ -665,3 +665,103 @@ fn offline_by_default_extractive_answers_are_cited() {
             .starts_with("No passage matches")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_context_drops_whole_passages_never_cuts_one() {
+    let env = env_with(&[("context_tokens", "1024"), ("max_output_tokens", "256")]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("Invoices are chased by hand [1]."))
+        .mount(&server)
+        .await;
+    let v = json_of(&run(&env, ask_args(&server, "invoice", &["--json", "-n", "20"])).await);
+    let sent = v["passages"].as_array().unwrap();
+    assert!(v["dropped_passages"].as_u64().unwrap() > 0, "{v}");
+    assert!(!sent.is_empty());
+    let body = &requests(&server).await[0];
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    // every passage sent is there whole, under its number
+    for p in sent {
+        let n = p["n"].as_u64().unwrap();
+        let text: String = p["text"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let line = user
+            .lines()
+            .find(|l| l.starts_with(&format!("[{n}] (")))
+            .expect("numbered line");
+        assert!(line.ends_with(&text), "passage {n} cut: {line}");
+    }
+    assert!(!user.contains(&format!("[{}] (", sent.len() + 1)));
+    let tokens = serde_json::to_string(body).unwrap().len() * 2 / 7;
+    assert!(
+        tokens + 256 <= 1024,
+        "the request fits the window: ~{tokens} tokens"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_questions_carry_the_previous_turn() {
+    use insight::config::Config;
+    use insight::index::Store;
+    use insight::llm::{LlmFlags, LlmSettings, NoSink};
+    use insight::retrieve::Filters;
+    use insight::synthesize::ask::{Asker, Turn};
+
+    let env = env_with(&[]);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(completion("Enterprise accounts want SCIM [1]."))
+        .mount(&server)
+        .await;
+    let store = Store::open(&env.index_dir()).unwrap();
+    let config = Config::load(Some(&env.path("insight.toml"))).unwrap();
+    let flags = LlmFlags {
+        base_url: Some(format!("{}/v1", server.uri())),
+        ..Default::default()
+    };
+    let settings = LlmSettings::resolve(&flags, &config.llm, &|_| None).unwrap();
+    let mut asker = Asker::new(&store, settings, &config, true, false).unwrap();
+    let history = vec![Turn {
+        question: "What do enterprise accounts say about provisioning?".into(),
+        answer: "They create every user by hand [1].".into(),
+    }];
+    let filters = Filters::default();
+    let hits = asker
+        .retrieve("and what about SCIM?", &filters, 5, &history)
+        .unwrap();
+    assert!(!hits.is_empty());
+    let answer = asker
+        .ask(
+            "and what about SCIM?",
+            &hits,
+            &filters,
+            &history,
+            false,
+            &mut NoSink,
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.citations.len(), 1);
+    let body = &requests(&server).await[0];
+    let roles: Vec<&str> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert_eq!(
+        body["messages"][1]["content"],
+        "What do enterprise accounts say about provisioning?"
+    );
+    assert_eq!(
+        body["messages"][2]["content"],
+        "They create every user by hand [1]."
+    );
+}
