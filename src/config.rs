@@ -20,6 +20,8 @@ pub struct Config {
     pub llm: LlmConfig,
     /// `[redact]`: personal-data redaction before any LLM call.
     pub redact: RedactConfig,
+    /// `[summarize]`: who counts as our own side.
+    pub summarize: SummarizeConfig,
     /// Where the config was read from, if anywhere.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -63,6 +65,19 @@ pub struct LlmConfig {
     pub retry_base_ms: Option<u64>,
     /// A folder of prompt templates that replace the built-in ones, file by file.
     pub prompts_dir: Option<PathBuf>,
+    /// Price per million prompt tokens, for `summarize --dry-run` estimates.
+    pub price_input_per_mtok: Option<f64>,
+    /// Price per million completion tokens.
+    pub price_output_per_mtok: Option<f64>,
+}
+
+/// `[summarize]` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SummarizeConfig {
+    /// Speakers from our own side (interviewers, reps) in every document:
+    /// their words give context but never count as evidence.
+    pub internal_speakers: Vec<String>,
 }
 
 /// `[redact]` section.

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::llm::ProviderKind;
+use crate::report::Format;
 use crate::retrieve::{DateBound, Where};
+use crate::synthesize::lens::Lens;
 
 /// Customer research with evidence: index interviews, call notes, call logs,
 /// tickets, surveys and your CRM export, then search them by segment, kind,
@@ -68,6 +70,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Answer a question from the passages, with numbered citations
     Ask(AskArgs),
+    /// Themes per segment (or any field) with evidence counts and verified quotes
+    Summarize(SummarizeArgs),
     /// Show which provider, model and endpoint would be used, and check that it answers
     Doctor(DoctorArgs),
 }
@@ -209,6 +213,52 @@ pub struct AskArgs {
     pub llm: LlmArgs,
 }
 
+/// `insight summarize`.
+#[derive(Debug, Args)]
+pub struct SummarizeArgs {
+    /// Field to group by: segment, industry, plan, kind, region, …
+    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    pub by: String,
+
+    /// pains, objections (reasons not to buy or to leave), triggers (why they bought), success (outcomes they value)
+    #[arg(long, value_name = "L", default_value = "pains", value_parser = parse_lens)]
+    pub lens: Lens,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Themes per group
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+
+    /// md, json, csv or html
+    #[arg(long, value_name = "F", default_value = "md", value_parser = parse_format)]
+    pub format: Format,
+
+    /// Write the report to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Also compare the themes across groups: shared or specific to one
+    #[arg(long)]
+    pub compare: bool,
+
+    /// Show the groups, passages, chunks and estimated tokens (and cost) without calling the model
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Stop before the model's tokens would exceed N (resume later from the cache)
+    #[arg(long, value_name = "N")]
+    pub max_tokens_total: Option<u64>,
+
+    /// With a model: the strongest passages per group that are read (the rest is reported)
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_passages: usize,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
 /// `insight doctor`.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -250,6 +300,14 @@ fn parse_meta(s: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("`{s}` is not KEY=VALUE")),
     }
+}
+
+fn parse_lens(s: &str) -> Result<Lens, String> {
+    s.parse()
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
 }
 
 fn parse_provider(s: &str) -> Result<ProviderKind, String> {

@@ -10,6 +10,7 @@ pub mod output;
 mod search_cmd;
 mod segments_cmd;
 mod stats_cmd;
+mod summarize_cmd;
 
 use std::path::PathBuf;
 
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Segments(a)) => segments_cmd::run(&ctx, a),
         Some(Command::Stats(a)) => stats_cmd::run(&ctx, a),
         Some(Command::Ask(a)) => ask_cmd::run(&ctx, a),
+        Some(Command::Summarize(a)) => summarize_cmd::run(&ctx, a),
         Some(Command::Doctor(a)) => doctor_cmd::run(&ctx, a),
         None => {
             let help = Cli::command().render_help().ansi().to_string();

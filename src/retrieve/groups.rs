@@ -3,7 +3,7 @@
 //! filters. Distinct documents and accounts are counted by id, across
 //! segments of the index.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
@@ -221,4 +221,52 @@ impl SegmentCollector for GroupSegment {
             )
             .collect()
     }
+}
+
+/// Labels that are not people's names.
+const NOT_NAMES: &[&str] = &[
+    "speaker",
+    "interviewer",
+    "customer",
+    "host",
+    "guest",
+    "participant",
+    "moderator",
+    "unknown",
+    "agent",
+    "user",
+];
+
+/// People named in the index: speakers, our own side, and contact-like columns.
+pub fn person_names(store: &Store) -> Result<Vec<String>> {
+    let manifest = store.manifest()?;
+    let mut keys: Vec<String> = vec!["speaker".into(), "internal".into()];
+    for k in manifest.fields().keys() {
+        let person_like = [
+            "contact",
+            "owner",
+            "champion",
+            "csm",
+            "rep",
+            "interviewer",
+            "author",
+        ]
+        .iter()
+        .any(|w| k == w || k.starts_with(&format!("{w}_")) || k.ends_with(&format!("_{w}")));
+        if person_like && !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let mut names = BTreeSet::new();
+    for key in keys {
+        for g in groups(store, &key, &Filters::default())? {
+            if let Some(v) = g.value {
+                let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
+                if !NOT_NAMES.contains(&first.as_str()) {
+                    names.insert(v);
+                }
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
 }

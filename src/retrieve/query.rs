@@ -47,6 +47,11 @@ const STOP_WORDS: &[&str] = &[
     "wanted",
 ];
 
+/// Whether `word` (lower case) is a stop word of questions.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
 /// Builds the query for `text`. `None` when it has nothing to search for.
 /// Words equal to one of `implied` (the values of active filters, like
 /// `enterprise` under `--segment enterprise`) are dropped from a question.

@@ -5,8 +5,6 @@
 //! An [`Asker`] lives for a session, so placeholders and the conversation
 //! carry over between questions (the REPL's follow-ups).
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use tantivy::Term;
 
@@ -21,7 +19,7 @@ use crate::llm::redact::{Redaction, Redactor};
 use crate::llm::{
     ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
 };
-use crate::retrieve::groups::groups;
+use crate::retrieve::groups::person_names;
 use crate::retrieve::query::{stems, topic_words};
 use crate::retrieve::search::{implied_words, segment_words};
 use crate::retrieve::{Filters, Hit, search};
@@ -516,52 +514,4 @@ fn account_label(h: &Hit) -> String {
                 .unwrap_or_default()
         ),
     }
-}
-
-/// Labels that are not people's names.
-const NOT_NAMES: &[&str] = &[
-    "speaker",
-    "interviewer",
-    "customer",
-    "host",
-    "guest",
-    "participant",
-    "moderator",
-    "unknown",
-    "agent",
-    "user",
-];
-
-/// People named in the index: speakers, our own side, and contact-like columns.
-pub fn person_names(store: &Store) -> Result<Vec<String>> {
-    let manifest = store.manifest()?;
-    let mut keys: Vec<String> = vec!["speaker".into(), "internal".into()];
-    for k in manifest.fields().keys() {
-        let person_like = [
-            "contact",
-            "owner",
-            "champion",
-            "csm",
-            "rep",
-            "interviewer",
-            "author",
-        ]
-        .iter()
-        .any(|w| k == w || k.starts_with(&format!("{w}_")) || k.ends_with(&format!("_{w}")));
-        if person_like && !keys.contains(k) {
-            keys.push(k.clone());
-        }
-    }
-    let mut names = BTreeSet::new();
-    for key in keys {
-        for g in groups(store, &key, &Filters::default())? {
-            if let Some(v) = g.value {
-                let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
-                if !NOT_NAMES.contains(&first.as_str()) {
-                    names.insert(v);
-                }
-            }
-        }
-    }
-    Ok(names.into_iter().collect())
 }

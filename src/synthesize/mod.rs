@@ -3,3 +3,8 @@
 
 pub mod ask;
 pub mod cite;
+pub mod evidence;
+pub mod lens;
+pub mod summarize;
+pub mod themes;
+pub mod verify;

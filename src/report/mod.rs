@@ -1,0 +1,92 @@
+//! Renderers for summaries: Markdown (readable on a terminal), JSON (the
+//! contract's schema), CSV (one row per theme) and a self-contained HTML page
+//! with a bar chart per group. Only verified quotes appear in Markdown, CSV
+//! and HTML.
+
+mod csv;
+mod html;
+mod markdown;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::synthesize::summarize::Summary;
+use crate::synthesize::themes::{Quote, Theme};
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Json,
+    Csv,
+    Html,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Md),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "html" => Ok(Format::Html),
+            other => Err(format!(
+                "unknown format `{other}` (use md, json, csv or html)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Md => "md",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        })
+    }
+}
+
+/// Renders `s` in `format`.
+pub fn render(s: &Summary, format: Format) -> String {
+    match format {
+        Format::Md => markdown::render(s),
+        Format::Json => serde_json::to_string_pretty(s)
+            .map(|j| j + "\n")
+            .unwrap_or_default(),
+        Format::Csv => csv::render(s),
+        Format::Html => html::render(s),
+    }
+}
+
+/// The quotes a reader may see: verified ones only.
+pub fn shown_quotes(t: &Theme) -> impl Iterator<Item = &Quote> {
+    t.quotes.iter().filter(|q| q.verified)
+}
+
+/// "Orbis Pharma (ACC-108) · Maren Holt" style attribution of a quote.
+pub fn attribution(q: &Quote) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(a) = &q.account {
+        parts.push(a.clone());
+    }
+    if let Some(s) = &q.speaker {
+        parts.push(s.clone());
+    }
+    parts.push(format!("{}:{}", q.path, q.location));
+    parts.join(" · ")
+}
+
+/// The group's label (`(no segment)` for documents without the field).
+pub fn group_label(s: &Summary, value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| format!("(no {})", s.by))
+}
+
+/// "extractive (no model)" or "openai · gpt-4o-mini".
+pub fn provider_label(s: &Summary) -> String {
+    match &s.model {
+        Some(m) => format!("{} · {m}", s.provider),
+        None => format!("{} (no model)", s.provider),
+    }
+}

@@ -1,0 +1,660 @@
+//! Themes: what a summary reports, and how the offline provider finds them.
+//!
+//! A theme is a title, a summary and the passages that support it; its
+//! evidence (distinct accounts, mentions, account ids) and quotes are counted
+//! by insight per group, never taken from a model.
+//!
+//! The offline clustering works on the distinct signal sentences:
+//! - sentences said by at least 3 accounts join when largely the same
+//!   accounts say them (account overlap ≥ 0.5): customers describe one
+//!   problem in many words, and the same customers keep raising it;
+//! - the other sentences form a theme per distinctive key word (rare in the
+//!   corpus, not a cue or a name) that several of them share; a sentence may
+//!   support two themes, near-identical themes are merged, and a sentence
+//!   sharing no key word stands alone.
+//!
+//! Each theme is named from its key phrases.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::evidence::Evidence;
+use super::lens::Lens;
+use super::verify::verify;
+use crate::retrieve::query::{is_stop_word, stems};
+
+/// A verbatim quote supporting a theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quote {
+    pub text: String,
+    pub path: String,
+    pub location: String,
+    pub account: Option<String>,
+    pub speaker: Option<String>,
+    /// True only when the text occurs (whitespace-normalised) in the cited passage.
+    pub verified: bool,
+}
+
+/// A theme as reported for one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    pub title: String,
+    pub summary: String,
+    /// Distinct accounts among the supporting passages.
+    pub accounts: usize,
+    /// Supporting passages.
+    pub mentions: usize,
+    pub account_ids: Vec<String>,
+    pub quotes: Vec<Quote>,
+}
+
+/// A theme found in the evidence, before it is counted per group.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub title: String,
+    /// The model's summary; empty for the offline provider (insight writes one).
+    pub summary: String,
+    pub key_phrases: Vec<String>,
+    /// Supporting passages (indices into the evidence).
+    pub passages: BTreeSet<usize>,
+    /// Quote candidates, best first: (passage, text).
+    pub quotes: Vec<(usize, String)>,
+}
+
+/// How many quotes a theme shows at most.
+pub const MAX_QUOTES: usize = 3;
+/// Quotes longer than this are not "short".
+const MAX_QUOTE_CHARS: usize = 300;
+
+impl Draft {
+    /// The theme's evidence within one group (`None`: documents without the
+    /// field; `Some(v)`: lower-cased value). `None` when nothing supports it there.
+    pub fn for_group(&self, ev: &Evidence, group: Option<&str>) -> Option<Theme> {
+        let in_group = |p: usize| {
+            let g = &ev.passages[p].groups;
+            match group {
+                None => g.is_empty(),
+                Some(v) => g.iter().any(|x| x == v),
+            }
+        };
+        let passages: Vec<usize> = self
+            .passages
+            .iter()
+            .copied()
+            .filter(|&p| in_group(p) && !ev.passages[p].internal)
+            .collect();
+        if passages.is_empty() {
+            return None;
+        }
+        let accounts: BTreeSet<String> = passages
+            .iter()
+            .filter_map(|&p| ev.passages[p].account().map(str::to_string))
+            .collect();
+        // quotes: verbatim, short, distinct, from different accounts first
+        let mut quotes: Vec<Quote> = Vec::new();
+        let mut used_accounts: BTreeSet<Option<String>> = BTreeSet::new();
+        for pass in 0..2 {
+            for (p, text) in &self.quotes {
+                if quotes.len() >= MAX_QUOTES {
+                    break;
+                }
+                if !passages.contains(p) || text.chars().count() > MAX_QUOTE_CHARS {
+                    continue;
+                }
+                let hit = &ev.passages[*p].hit;
+                let account = hit.field("account").map(str::to_string);
+                if pass == 0 && used_accounts.contains(&account) {
+                    continue;
+                }
+                if quotes.iter().any(|q| q.text == *text) {
+                    continue;
+                }
+                used_accounts.insert(account.clone());
+                quotes.push(Quote {
+                    text: text.clone(),
+                    path: hit.path.clone(),
+                    location: hit.location.clone(),
+                    account,
+                    speaker: hit.field("speaker").map(str::to_string),
+                    verified: verify(text, &hit.text),
+                });
+            }
+        }
+        let summary = if self.summary.is_empty() {
+            let phrases = if self.key_phrases.is_empty() {
+                String::new()
+            } else {
+                format!(" Key phrases: {}.", self.key_phrases.join(", "))
+            };
+            format!(
+                "Raised by {} account(s) in {} passage(s).{phrases}",
+                accounts.len(),
+                passages.len()
+            )
+        } else {
+            self.summary.clone()
+        };
+        Some(Theme {
+            title: self.title.clone(),
+            summary,
+            accounts: accounts.len(),
+            mentions: passages.len(),
+            account_ids: accounts.into_iter().collect(),
+            quotes,
+        })
+    }
+}
+
+/// Orders themes by accounts, then mentions, then title.
+pub fn rank(themes: &mut [Theme]) {
+    themes.sort_by(|a, b| {
+        b.accounts
+            .cmp(&a.accounts)
+            .then(b.mentions.cmp(&a.mentions))
+            .then(a.title.cmp(&b.title))
+    });
+}
+
+/// Clustering thresholds.
+const LINK: f32 = 0.5;
+const MIN_ACCOUNTS_FOR_OVERLAP: usize = 3;
+
+/// A distinct signal sentence.
+struct Unique {
+    text: String,
+    signals: Vec<usize>,
+    /// Accounts (or documents, when the account is unknown) that said it.
+    who: BTreeSet<String>,
+    /// Normalised TF-IDF vector over term ids.
+    vec: Vec<(u32, f32)>,
+}
+
+struct Cluster {
+    members: Vec<usize>,
+    who: BTreeSet<String>,
+    sum: HashMap<u32, f32>,
+    norm: f32,
+    /// Term id → members containing it.
+    terms: HashMap<u32, usize>,
+}
+
+impl Cluster {
+    fn new(u: usize, unique: &Unique) -> Cluster {
+        let mut c = Cluster {
+            members: Vec::new(),
+            who: BTreeSet::new(),
+            sum: HashMap::new(),
+            norm: 0.0,
+            terms: HashMap::new(),
+        };
+        c.add(u, unique);
+        c
+    }
+
+    fn add(&mut self, u: usize, unique: &Unique) {
+        self.members.push(u);
+        self.who.extend(unique.who.iter().cloned());
+        for &(t, w) in &unique.vec {
+            *self.sum.entry(t).or_default() += w;
+            *self.terms.entry(t).or_default() += 1;
+        }
+        self.norm = self.sum.values().map(|w| w * w).sum::<f32>().sqrt();
+    }
+
+    fn absorb(&mut self, other: Cluster) {
+        self.members.extend(other.members);
+        self.members.sort_unstable();
+        self.members.dedup();
+        self.who.extend(other.who);
+        self.sum.clear();
+        self.terms.clear();
+    }
+
+    /// Recomputes the term statistics from the members (after merges).
+    fn recount(&mut self, unique: &[Unique]) {
+        self.sum.clear();
+        self.terms.clear();
+        for &u in &self.members {
+            for &(t, w) in &unique[u].vec {
+                *self.sum.entry(t).or_default() += w;
+                *self.terms.entry(t).or_default() += 1;
+            }
+        }
+        self.norm = self.sum.values().map(|w| w * w).sum::<f32>().sqrt();
+    }
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
+    let inter = a.intersection(b).count() as f32;
+    let union = (a.len() + b.len()) as f32 - inter;
+    if union == 0.0 { 0.0 } else { inter / union }
+}
+
+/// Term extraction shared by clustering and naming.
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+    /// Per id: weight, and surface forms with counts.
+    weight: Vec<f32>,
+    surfaces: Vec<BTreeMap<String, usize>>,
+    /// Per id: whether the term is a distinctive key word.
+    key: Vec<bool>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, stem: &str, surface: &str, weight: f32, key: bool) -> u32 {
+        let next = self.ids.len() as u32;
+        let id = *self.ids.entry(stem.to_string()).or_insert(next);
+        if id == next {
+            self.weight.push(weight);
+            self.surfaces.push(BTreeMap::new());
+            self.key.push(key);
+        }
+        *self.surfaces[id as usize]
+            .entry(surface.to_string())
+            .or_default() += 1;
+        id
+    }
+
+    fn surface(&self, id: u32) -> String {
+        self.surfaces[id as usize]
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Words that never name a theme.
+const GENERIC: &[&str] = &[
+    "per",
+    "own",
+    "get",
+    "got",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "lot",
+    "lots",
+    "thing",
+    "things",
+    "way",
+    "really",
+    "actually",
+    "honestly",
+    "basically",
+    "today",
+    "now",
+    "still",
+    "even",
+    "every",
+    "everything",
+    "something",
+    "anything",
+    "someone",
+    "anyone",
+    "always",
+    "time",
+    "times",
+    "team",
+    "people",
+    "company",
+    "going",
+    "make",
+    "makes",
+    "made",
+    "use",
+    "used",
+    "using",
+    "want",
+    "wanted",
+    "know",
+    "think",
+    "see",
+    "look",
+    "like",
+    "well",
+    "much",
+    "many",
+    "need",
+    "needs",
+    "yes",
+    "yeah",
+    "okay",
+    "sure",
+    "right",
+    "whole",
+    "single",
+    "main",
+    "biggest",
+    "big",
+    "new",
+    "able",
+    "create",
+    "created",
+    "creates",
+    "go",
+    "goes",
+    "went",
+    "come",
+    "comes",
+    "take",
+    "takes",
+    "took",
+    "give",
+    "put",
+    "said",
+    "says",
+    "tell",
+    "told",
+    "ask",
+    "asked",
+    "let",
+    "try",
+    "tried",
+    "call",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "part",
+    "bit",
+    "kind",
+    "sort",
+    "stuff",
+    "somebody",
+    "someone",
+    "nobody",
+    "anybody",
+    "everybody",
+    "everyone",
+    "anything",
+    "nothing",
+    "else",
+    "back",
+];
+
+/// Content words of a sentence: (stem, surface, position in the sentence).
+fn content_words(
+    sentence: &str,
+    lens: Lens,
+    names: &BTreeSet<String>,
+) -> Vec<(String, String, usize)> {
+    let mut out = Vec::new();
+    for (i, raw) in sentence
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .enumerate()
+    {
+        let w = raw.trim_matches('\'');
+        let lower = w.to_lowercase();
+        let content = lower.chars().count() >= 3
+            && !lower.chars().all(|c| c.is_ascii_digit())
+            && !lower.contains('\'')
+            && !is_stop_word(&lower)
+            && !GENERIC.contains(&lower.as_str())
+            && !names.contains(&lower)
+            && !lens.is_cue_word(&lower);
+        if !content {
+            continue;
+        }
+        // keep the written case (SCIM, SAP) unless a capital only starts the sentence
+        let surface = if i == 0 && w.chars().skip(1).all(|c| !c.is_uppercase()) {
+            lower.clone()
+        } else {
+            w.to_string()
+        };
+        if let Some(stem) = stems(&lower).into_iter().next() {
+            out.push((stem, surface, i));
+        }
+    }
+    out
+}
+
+/// Finds themes in `ev` offline. `idf(stem)` weighs terms; `is_key(stem)`
+/// says whether a stem is distinctive enough to link sentences on its own;
+/// `names` (lower case) are people's names, never part of a theme's words.
+pub fn extract(
+    ev: &Evidence,
+    lens: Lens,
+    idf: &dyn Fn(&str) -> f32,
+    is_key: &dyn Fn(&str) -> bool,
+    names: &BTreeSet<String>,
+) -> Vec<Draft> {
+    let mut vocab = Vocabulary {
+        ids: HashMap::new(),
+        weight: Vec::new(),
+        surfaces: Vec::new(),
+        key: Vec::new(),
+    };
+    // distinct sentences
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut unique: Vec<Unique> = Vec::new();
+    for (i, s) in ev.signals.iter().enumerate() {
+        let norm = s
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let p = &ev.passages[s.passage];
+        let who = p
+            .account()
+            .map(|a| format!("a:{a}"))
+            .unwrap_or_else(|| format!("d:{}", p.hit.doc_id));
+        let u = *by_text.entry(norm).or_insert_with(|| {
+            unique.push(Unique {
+                text: s.text.clone(),
+                signals: Vec::new(),
+                who: BTreeSet::new(),
+                vec: Vec::new(),
+            });
+            unique.len() - 1
+        });
+        unique[u].signals.push(i);
+        unique[u].who.insert(who);
+    }
+    for u in &mut unique {
+        let words = content_words(&u.text, lens, names);
+        let mut v: HashMap<u32, f32> = HashMap::new();
+        for (k, (stem, surface, pos)) in words.iter().enumerate() {
+            let w = idf(stem);
+            let id = vocab.id(stem, surface, w, is_key(stem));
+            v.insert(id, w);
+            if let Some((next, next_surface, next_pos)) = words.get(k + 1) {
+                if *next_pos == pos + 1 {
+                    let bw = (w + idf(next)) * 0.6;
+                    let id = vocab.id(
+                        &format!("{stem} {next}"),
+                        &format!("{surface} {next_surface}"),
+                        bw,
+                        false,
+                    );
+                    v.insert(id, bw);
+                }
+            }
+        }
+        let norm = v
+            .values()
+            .map(|w| w * w)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::EPSILON);
+        u.vec = v.into_iter().map(|(t, w)| (t, w / norm)).collect();
+        u.vec.sort_by_key(|(t, _)| *t);
+    }
+    // 1. sentences many accounts said: together when largely the same accounts say them
+    let mut dense: Vec<usize> = (0..unique.len())
+        .filter(|&u| unique[u].who.len() >= MIN_ACCOUNTS_FOR_OVERLAP)
+        .collect();
+    dense.sort_by(|&a, &b| {
+        unique[b]
+            .who
+            .len()
+            .cmp(&unique[a].who.len())
+            .then(unique[b].signals.len().cmp(&unique[a].signals.len()))
+            .then(unique[a].text.cmp(&unique[b].text))
+    });
+    let mut clusters: Vec<Cluster> = Vec::new();
+    for u in dense {
+        let best = clusters
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| (ci, jaccard(&unique[u].who, &c.who)))
+            .filter(|(_, j)| *j >= LINK)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((ci, _)) => clusters[ci].add(u, &unique[u]),
+            None => clusters.push(Cluster::new(u, &unique[u])),
+        }
+    }
+    merge_while(&mut clusters, |a, b| jaccard(&a.who, &b.who) >= LINK);
+
+    // 2. the rest: a theme per distinctive key word shared by several
+    // sentences (a sentence may support more than one), near-identical
+    // themes merged, and sentences sharing no key word on their own
+    let sparse: Vec<usize> = (0..unique.len())
+        .filter(|&u| unique[u].who.len() < MIN_ACCOUNTS_FOR_OVERLAP)
+        .collect();
+    let mut by_term: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for &u in &sparse {
+        for &(t, _) in &unique[u].vec {
+            if vocab.key[t as usize] {
+                by_term.entry(t).or_default().push(u);
+            }
+        }
+    }
+    let mut keyed: Vec<Cluster> = Vec::new();
+    let mut covered: BTreeSet<usize> = BTreeSet::new();
+    for members in by_term.values().filter(|m| m.len() >= 2) {
+        let mut c = Cluster::new(members[0], &unique[members[0]]);
+        for &m in &members[1..] {
+            c.add(m, &unique[m]);
+        }
+        covered.extend(members.iter().copied());
+        keyed.push(c);
+    }
+    merge_while(&mut keyed, |a, b| {
+        let sa: BTreeSet<usize> = a.members.iter().copied().collect();
+        let sb: BTreeSet<usize> = b.members.iter().copied().collect();
+        let inter = sa.intersection(&sb).count() as f32;
+        inter / (sa.len() + sb.len()) as f32 * 2.0 >= 0.6 + f32::EPSILON || sa == sb
+    });
+    clusters.extend(keyed);
+    for u in sparse.into_iter().filter(|u| !covered.contains(u)) {
+        clusters.push(Cluster::new(u, &unique[u]));
+    }
+    clusters
+        .into_iter()
+        .map(|mut c| {
+            c.recount(&unique);
+            draft_of(&c, &unique, ev, &vocab)
+        })
+        .collect()
+}
+
+/// Merges pairs of clusters for which `together` holds until none is left.
+fn merge_while(clusters: &mut Vec<Cluster>, together: impl Fn(&Cluster, &Cluster) -> bool) {
+    loop {
+        let pair = (0..clusters.len())
+            .flat_map(|a| (a + 1..clusters.len()).map(move |b| (a, b)))
+            .find(|&(a, b)| together(&clusters[a], &clusters[b]));
+        match pair {
+            Some((a, b)) => {
+                let other = clusters.remove(b);
+                clusters[a].absorb(other);
+            }
+            None => break,
+        }
+    }
+}
+
+/// A draft from a cluster: passages, quotes (most widely said first), name.
+fn draft_of(c: &Cluster, unique: &[Unique], ev: &Evidence, vocab: &Vocabulary) -> Draft {
+    let mut members = c.members.clone();
+    members.sort_by(|&a, &b| {
+        unique[b]
+            .who
+            .len()
+            .cmp(&unique[a].who.len())
+            .then(unique[a].text.len().cmp(&unique[b].text.len()))
+    });
+    let mut passages = BTreeSet::new();
+    let mut quotes = Vec::new();
+    for &m in &members {
+        for &s in &unique[m].signals {
+            passages.insert(ev.signals[s].passage);
+        }
+        // every occurrence is a quote candidate: the group picks the ones it has
+        for &s in &unique[m].signals {
+            quotes.push((ev.signals[s].passage, ev.signals[s].text.clone()));
+        }
+    }
+    let key_phrases = name(c, vocab);
+    let title = match key_phrases.as_slice() {
+        [] => unique[members[0]].text.chars().take(60).collect(),
+        [one] => capitalize(one),
+        [one, two, ..] => format!("{}, {two}", capitalize(one)),
+    };
+    Draft {
+        title,
+        summary: String::new(),
+        key_phrases: key_phrases.into_iter().take(4).collect(),
+        passages,
+        quotes,
+    }
+}
+
+/// The key phrases of a cluster, best first: phrases shared by most of its
+/// sentences, weighted by how distinctive they are; a two-word phrase wins
+/// over its words when it is as common.
+fn name(c: &Cluster, vocab: &Vocabulary) -> Vec<String> {
+    let mut scored: Vec<(f32, u32)> = c
+        .terms
+        .iter()
+        .map(|(&t, &n)| {
+            let is_phrase = vocab.surface(t).contains(' ');
+            let n = n as f32;
+            let bonus = if is_phrase && n >= 2.0 { 1.3 } else { 1.0 };
+            (n * vocab.weight[t as usize] * bonus, t)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<String> = Vec::new();
+    let members = c.members.len();
+    for (_, t) in scored {
+        if !out.is_empty() && members >= 2 && c.terms.get(&t).copied().unwrap_or(0) < 2 {
+            continue; // later phrases must be shared, not one sentence's
+        }
+        let phrase = vocab.surface(t);
+        let words: Vec<String> = phrase.split(' ').map(str::to_lowercase).collect();
+        if out
+            .iter()
+            .any(|o| o.split(' ').any(|w| words.contains(&w.to_lowercase())))
+        {
+            continue;
+        }
+        out.push(phrase);
+        if out.len() == 4 {
+            break;
+        }
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
