@@ -4,14 +4,20 @@
 
 use std::io::Write;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
 use super::Context;
 use super::args::SummarizeArgs;
-use super::output::{self, human_ms};
+use super::output::{self, human_ms, paint, style};
+use crate::config::Config;
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
-use crate::llm::ProviderKind;
+use crate::llm::{LlmSettings, ProviderKind};
 use crate::report;
-use crate::synthesize::summarize::{Options, Summary, summarize_offline};
+use crate::synthesize::mapreduce::{Plan, Progress};
+use crate::synthesize::summarize::{
+    ModelRun, Options, Summary, prepare_model, summarize_offline, summarize_with_model,
+};
 
 /// Runs the command.
 pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
@@ -36,10 +42,30 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
             summarize_offline(&store, &opts, args.compare)?
         }
         _ => {
-            return Err(Error::invalid(
-                "--provider",
-                "summaries with a model are not ready yet",
+            let run = ModelRun {
+                settings: &settings,
+                config: &config,
+                no_cache: args.llm.no_cache,
+                no_redact: args.llm.no_redact,
+                max_passages: args.max_passages.max(1),
+                max_tokens_total: args.max_tokens_total,
+            };
+            let prepared = prepare_model(&store, &opts, &run)?;
+            if args.dry_run {
+                dry_run(&prepared.plan, &settings, &config, args)?;
+                return Ok(ExitCode::Success);
+            }
+            let progress = Bar::new(ctx.quiet);
+            let summary = super::runtime()?.block_on(summarize_with_model(
+                &store,
+                &opts,
+                &run,
+                prepared,
+                args.compare,
+                &progress,
             ));
+            progress.bar.finish_and_clear();
+            summary?
         }
     };
     if summary.groups.iter().all(|g| g.value.is_none()) && !summary.groups.is_empty() {
@@ -55,6 +81,18 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
     }
     for s in &summary.run.skipped {
         output::warn(s);
+    }
+    if summary.run.matched_by_words > 0 {
+        output::note(&format!(
+            "the model named {} theme(s) without passage numbers; insight linked them to the passages that share their words",
+            summary.run.matched_by_words
+        ));
+    }
+    if summary.run.incomplete {
+        output::warn(&format!(
+            "stopped at the token budget (--max-tokens-total {}); run the same command again to continue from the cache",
+            args.max_tokens_total.unwrap_or(0)
+        ));
     }
     if !ctx.quiet {
         let r = &summary.run;
@@ -95,4 +133,141 @@ fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     f.write_all(text.as_bytes())
         .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// A progress bar over the model calls, with the tokens spent.
+struct Bar {
+    bar: ProgressBar,
+    tokens: std::cell::Cell<u64>,
+    hits: std::cell::Cell<u64>,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet || !output::stderr_is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} model calls {wide_bar} {msg} {elapsed}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            b
+        };
+        Bar {
+            bar,
+            tokens: std::cell::Cell::new(0),
+            hits: std::cell::Cell::new(0),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, calls: usize) {
+        self.bar.set_length(calls as u64);
+    }
+
+    fn done(&self, tokens: u64, cached: bool) {
+        self.tokens.set(self.tokens.get() + tokens);
+        if cached {
+            self.hits.set(self.hits.get() + 1);
+        }
+        self.bar.inc(1);
+        self.bar.set_message(format!(
+            "{} tokens, {} cached",
+            self.tokens.get(),
+            self.hits.get()
+        ));
+    }
+
+    fn note(&self, message: &str) {
+        self.bar.suspend(|| output::note(message));
+    }
+}
+
+/// What a run would do, and what it would cost.
+fn dry_run(
+    plan: &Plan,
+    settings: &LlmSettings,
+    config: &Config,
+    args: &SummarizeArgs,
+) -> Result<()> {
+    let cost = match (
+        config.llm.price_input_per_mtok,
+        config.llm.price_output_per_mtok,
+    ) {
+        (Some(i), Some(o)) => Some(
+            plan.est_prompt_tokens as f64 / 1e6 * i + plan.est_completion_tokens as f64 / 1e6 * o,
+        ),
+        _ => None,
+    };
+    if args.format == report::Format::Json {
+        let groups: Vec<serde_json::Value> = plan
+            .groups
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "value": g.key,
+                    "signal_passages": g.available,
+                    "passages": g.chunks.iter().map(Vec::len).sum::<usize>(),
+                    "chunks": g.chunks.len(),
+                })
+            })
+            .collect();
+        return output::print_json(&serde_json::json!({
+            "dry_run": true,
+            "provider": settings.provider.to_string(),
+            "model": settings.model,
+            "groups": groups,
+            "calls": plan.calls(),
+            "estimated_prompt_tokens": plan.est_prompt_tokens,
+            "estimated_completion_tokens": plan.est_completion_tokens,
+            "estimated_cost": cost,
+        }));
+    }
+    let width = plan
+        .groups
+        .iter()
+        .map(|g| g.label.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!(
+        "dry run: {} · {} · context {} tokens — nothing was sent\n\n",
+        settings.provider,
+        settings.model.as_deref().unwrap_or(""),
+        settings.context_tokens
+    );
+    out.push_str(&paint(
+        style::BOLD,
+        format!(
+            "{:<width$}  {:>15}  {:>6}  {:>6}\n",
+            "group", "signal passages", "read", "chunks"
+        ),
+    ));
+    for g in &plan.groups {
+        out.push_str(&format!(
+            "{:<width$}  {:>15}  {:>6}  {:>6}\n",
+            g.label,
+            g.available,
+            g.chunks.iter().map(Vec::len).sum::<usize>(),
+            g.chunks.len()
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} map call(s) and the reduce step: about {} prompt + {} completion tokens",
+        plan.calls(),
+        plan.est_prompt_tokens,
+        plan.est_completion_tokens
+    ));
+    match cost {
+        Some(c) => out.push_str(&format!(", about ${c:.4}\n")),
+        None => {
+            out.push_str(" (set [llm] price_input_per_mtok and price_output_per_mtok for a cost)\n")
+        }
+    }
+    out.push_str("answers already in the cache cost nothing\n");
+    output::print(&out)
 }

@@ -140,6 +140,13 @@ impl Client {
         }))
     }
 
+    /// Whether `req` would be answered from the cache (and cost nothing).
+    pub fn is_cached(&self, req: &ChatRequest) -> bool {
+        self.cache
+            .as_ref()
+            .is_some_and(|c| c.get(&self.cache_key(req)).is_some())
+    }
+
     /// Sends `req`; with `stream`, text reaches `sink` as it arrives (a cached
     /// answer arrives at once). Retries as described in the module docs.
     pub async fn chat(

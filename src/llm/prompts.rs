@@ -9,7 +9,14 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The built-in templates, by name.
-const EMBEDDED: &[(&str, &str)] = &[("ask", include_str!("../../prompts/ask.md"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("ask", include_str!("../../prompts/ask.md")),
+    ("pains", include_str!("../../prompts/pains.md")),
+    ("objections", include_str!("../../prompts/objections.md")),
+    ("triggers", include_str!("../../prompts/triggers.md")),
+    ("success", include_str!("../../prompts/success.md")),
+    ("reduce", include_str!("../../prompts/reduce.md")),
+];
 
 /// Where templates come from.
 #[derive(Debug, Clone, Default)]
@@ -111,6 +118,14 @@ mod tests {
         let (_, user) = t.render(&[("question", "Why?"), ("passages", "[1] x")]);
         assert!(user.contains("Question: Why?") && user.contains("[1] x"));
         assert!(!user.contains("{{"));
+    }
+
+    #[test]
+    fn every_built_in_prompt_parses() {
+        for (name, _) in EMBEDDED {
+            let t = Prompts::default().load(name).unwrap();
+            assert!(!t.system.is_empty() && !t.user.is_empty(), "{name}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tantivy::Term;
 
 use super::cite::{CleaningSink, Finisher};
+use super::context::{is_internal, passage_line};
 use crate::config::Config;
 use crate::error::Result;
 use crate::index::Store;
@@ -351,7 +352,13 @@ impl<'a> Asker<'a> {
         let mut blocks: Vec<String> = Vec::new();
         let mut spent = fixed + history_tokens;
         for h in hits {
-            let block = self.passage_block(used.len() + 1, h);
+            let block = passage_line(
+                used.len() + 1,
+                h,
+                is_internal(h),
+                &self.redactor,
+                &mut self.redaction,
+            );
             let cost = estimate_tokens(&block) + 1;
             if spent + cost > budget {
                 continue; // a later, shorter passage may still fit
@@ -363,7 +370,13 @@ impl<'a> Asker<'a> {
         if used.is_empty() {
             // even one passage is too long for this context: send the best one alone
             used.push(&hits[0]);
-            blocks.push(self.passage_block(1, &hits[0]));
+            blocks.push(passage_line(
+                1,
+                &hits[0],
+                is_internal(&hits[0]),
+                &self.redactor,
+                &mut self.redaction,
+            ));
         }
         let (system, user) = self.template.render(&[
             ("question", &red_question),
@@ -448,49 +461,6 @@ impl<'a> Asker<'a> {
             notes,
         })
     }
-
-    /// One numbered passage for the prompt, on one line, redacted:
-    /// `[3] (Orbis Pharma, enterprise, interview, 2026-06-18, <PERSON_2>) text`.
-    /// The block of passages is fenced by the template; text that could close
-    /// the fence is neutralised.
-    fn passage_block(&mut self, n: usize, h: &Hit) -> String {
-        let mut label: Vec<String> = Vec::new();
-        if let Some(a) = h.field("account_name").or_else(|| h.field("account")) {
-            label.push(a.to_string());
-        }
-        for key in ["segment", "kind", "date"] {
-            if let Some(v) = h.field(key) {
-                label.push(v.to_string());
-            }
-        }
-        if let Some(s) = h.field("speaker") {
-            let who = self.redactor.redact(s, &mut self.redaction);
-            label.push(if is_internal(h) {
-                format!("{who}, our side")
-            } else {
-                who
-            });
-        }
-        let text = self
-            .redactor
-            .redact(&h.text, &mut self.redaction)
-            .replace("</passages", "</ passages")
-            .replace("<passages", "< passages")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        format!("[{n}] ({}) {text}", label.join(", "))
-    }
-}
-
-/// Whether a passage was said by our own side.
-pub fn is_internal(h: &Hit) -> bool {
-    h.field("speaker").is_some_and(|s| {
-        h.meta
-            .get("internal")
-            .iter()
-            .any(|i| i.eq_ignore_ascii_case(s))
-    })
 }
 
 fn account_label(h: &Hit) -> String {

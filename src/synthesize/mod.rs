@@ -3,8 +3,10 @@
 
 pub mod ask;
 pub mod cite;
+pub mod context;
 pub mod evidence;
 pub mod lens;
+pub mod mapreduce;
 pub mod summarize;
 pub mod themes;
 pub mod verify;

@@ -12,10 +12,15 @@ use tantivy::Term;
 
 use super::evidence::{Evidence, gather};
 use super::lens::Lens;
+use super::mapreduce::{Plan, Progress, Runner, plan};
 use super::themes::{Draft, Theme, extract, rank};
+use crate::config::Config;
 use crate::error::Result;
 use crate::index::Store;
-use crate::llm::Usage;
+use crate::llm::cache::Cache;
+use crate::llm::prompts::{Prompts, Template};
+use crate::llm::redact::Redactor;
+use crate::llm::{Client, LlmSettings, Usage};
 use crate::retrieve::Filters;
 use crate::retrieve::groups::{groups, person_names};
 
@@ -63,6 +68,9 @@ pub struct RunStats {
     pub signal_passages: usize,
     /// Chunks skipped because the model's output could not be used.
     pub skipped: Vec<String>,
+    /// Themes the model named without passage numbers, whose passages insight
+    /// found by their words.
+    pub matched_by_words: usize,
     /// Stopped early (`--max-tokens-total`): resumable from the cache.
     pub incomplete: bool,
 }
@@ -260,4 +268,118 @@ pub fn now_rfc3339() -> String {
         .unwrap_or(now)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+/// Settings of a summary made with a model.
+pub struct ModelRun<'a> {
+    pub settings: &'a LlmSettings,
+    pub config: &'a Config,
+    pub no_cache: bool,
+    pub no_redact: bool,
+    /// Strongest signal passages read per group.
+    pub max_passages: usize,
+    pub max_tokens_total: Option<u64>,
+}
+
+/// Everything prepared for a model run (or a dry run).
+pub struct ModelPrepared {
+    pub prep: Prepared,
+    pub plan: Plan,
+    map: Template,
+    reduce: Template,
+    redactor: Redactor,
+}
+
+/// Gathers the evidence and plans the calls, without calling anything.
+pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Result<ModelPrepared> {
+    let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
+    let map = prompts.load(opts.lens.name())?;
+    let reduce = prompts.load("reduce")?;
+    let enabled = !run.no_redact && run.config.redact.enabled.unwrap_or(true);
+    let names = if enabled {
+        person_names(store)?
+    } else {
+        Vec::new()
+    };
+    let redactor = Redactor::new(enabled, names, &run.config.redact.patterns)
+        .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
+    let prep = prepare(store, opts)?;
+    let plan = plan(
+        &prep.evidence,
+        &prep.groups,
+        &opts.by,
+        run.settings,
+        &map,
+        run.max_passages,
+        &redactor,
+    );
+    Ok(ModelPrepared {
+        prep,
+        plan,
+        map,
+        reduce,
+        redactor,
+    })
+}
+
+/// The summary, with a model doing the map and reduce steps.
+pub async fn summarize_with_model(
+    store: &Store,
+    opts: &Options,
+    run: &ModelRun<'_>,
+    prepared: ModelPrepared,
+    compare: bool,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let client = Client::new(
+        run.settings,
+        (!run.no_cache).then(|| Cache::for_index(&store.dir)),
+    )?;
+    let ModelPrepared {
+        prep,
+        plan,
+        map,
+        reduce,
+        redactor,
+    } = prepared;
+    let runner = Runner {
+        client: &client,
+        settings: run.settings,
+        map: &map,
+        reduce: &reduce,
+        redactor: &redactor,
+        lens: opts.lens,
+        max_tokens_total: run.max_tokens_total,
+    };
+    let (drafts, mut stats) = runner.run(&prep.evidence, &plan, progress).await?;
+    for g in &plan.groups {
+        let read: usize = g.chunks.iter().map(Vec::len).sum();
+        if read < g.available {
+            stats.skipped.push(format!(
+                "{}: read the {read} strongest of {} passages with signal (raise --max-passages to read more)",
+                g.label, g.available
+            ));
+        }
+    }
+    stats.signal_passages = prep
+        .evidence
+        .signals
+        .iter()
+        .map(|s| s.passage)
+        .collect::<BTreeSet<_>>()
+        .len();
+    let (groups, compare) = assemble(prep, &drafts, opts, compare);
+    stats.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(Summary {
+        by: opts.by.clone(),
+        lens: opts.lens,
+        provider: run.settings.provider.to_string(),
+        model: run.settings.model.clone(),
+        generated_at: now_rfc3339(),
+        filters: opts.filters.to_string(),
+        groups,
+        compare,
+        run: stats,
+    })
 }

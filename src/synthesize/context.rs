@@ -1,0 +1,52 @@
+//! How passages are shown to a model: one numbered line each,
+//! `[3] (Orbis Pharma, enterprise, interview, 2026-06-18, <PERSON_2>) text`,
+//! redacted, with anything that could close the fence around them
+//! neutralised. Shared by `ask` and `summarize`.
+
+use crate::llm::redact::{Redaction, Redactor};
+use crate::retrieve::Hit;
+
+/// The line for passage `n`.
+pub fn passage_line(
+    n: usize,
+    h: &Hit,
+    internal: bool,
+    redactor: &Redactor,
+    redaction: &mut Redaction,
+) -> String {
+    let mut label: Vec<String> = Vec::new();
+    if let Some(a) = h.field("account_name").or_else(|| h.field("account")) {
+        label.push(a.to_string());
+    }
+    for key in ["segment", "kind", "date"] {
+        if let Some(v) = h.field(key) {
+            label.push(v.to_string());
+        }
+    }
+    if let Some(s) = h.field("speaker") {
+        let who = redactor.redact(s, redaction);
+        label.push(if internal {
+            format!("{who}, our side")
+        } else {
+            who
+        });
+    }
+    let text = redactor
+        .redact(&h.text, redaction)
+        .replace("</passages", "</ passages")
+        .replace("<passages", "< passages")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("[{n}] ({}) {text}", label.join(", "))
+}
+
+/// Whether a passage was said by our own side.
+pub fn is_internal(h: &Hit) -> bool {
+    h.field("speaker").is_some_and(|s| {
+        h.meta
+            .get("internal")
+            .iter()
+            .any(|i| i.eq_ignore_ascii_case(s))
+    })
+}
