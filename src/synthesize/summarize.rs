@@ -152,12 +152,15 @@ pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Vec<Draft
 }
 
 /// Counts each draft per group, ranks, keeps the top themes; adds the
-/// comparison across groups when asked.
+/// comparison across groups when asked. With `dedupe`, a theme mostly made
+/// of passages a higher-ranked theme already shows is left out (the offline
+/// themes overlap by construction; a model's were merged by the reduce step).
 pub fn assemble(
     prep: Prepared,
     drafts: &[Draft],
     opts: &Options,
     compare: bool,
+    dedupe: bool,
 ) -> (Vec<GroupSummary>, Option<Vec<CompareRow>>) {
     let Prepared {
         mut groups,
@@ -188,7 +191,7 @@ pub fn assemble(
             }
             let mine: Vec<usize> = drafts[i].passages.iter().copied().collect();
             let overlap = mine.iter().filter(|p| shown_passages.contains(p)).count();
-            if overlap * 10 >= mine.len() * 6 && overlap > 0 {
+            if dedupe && overlap * 10 >= mine.len() * 6 && overlap > 0 {
                 continue;
             }
             shown_passages.extend(mine);
@@ -243,7 +246,7 @@ pub fn summarize_offline(store: &Store, opts: &Options, compare: bool) -> Result
         .map(|s| s.passage)
         .collect::<BTreeSet<_>>()
         .len();
-    let (groups, compare) = assemble(prep, &drafts, opts, compare);
+    let (groups, compare) = assemble(prep, &drafts, opts, compare, true);
     Ok(Summary {
         by: opts.by.clone(),
         lens: opts.lens,
@@ -369,7 +372,7 @@ pub async fn summarize_with_model(
         .map(|s| s.passage)
         .collect::<BTreeSet<_>>()
         .len();
-    let (groups, compare) = assemble(prep, &drafts, opts, compare);
+    let (groups, compare) = assemble(prep, &drafts, opts, compare, false);
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(Summary {
         by: opts.by.clone(),

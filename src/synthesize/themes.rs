@@ -391,11 +391,9 @@ fn content_words(
     names: &BTreeSet<String>,
 ) -> Vec<(String, String, usize)> {
     let mut out = Vec::new();
-    for (i, raw) in sentence
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .enumerate()
-    {
-        let w = raw.trim_matches('\'');
+    let words = sentence.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-');
+    for (i, raw) in words.enumerate() {
+        let w = raw.trim_matches(['\'', '-']);
         let lower = w.to_lowercase();
         let content = lower.chars().count() >= 3
             && !lower.chars().all(|c| c.is_ascii_digit())
@@ -413,7 +411,9 @@ fn content_words(
         } else {
             w.to_string()
         };
-        if let Some(stem) = stems(&lower).into_iter().next() {
+        // a compound keeps its parts together: in-house, per-seat, multi-state
+        let stem = stems(&lower).join("-");
+        if !stem.is_empty() {
             out.push((stem, surface, i));
         }
     }

@@ -112,8 +112,9 @@ impl Env {
 
     /// `search --json` hits for a query and extra flags.
     pub fn hits(&self, query: &str, extra: &[&str]) -> Vec<Value> {
-        let mut args = vec!["search", query, "--json"];
+        let mut args = vec!["search", "--json"];
         args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", query]);
         self.json(&args)["hits"]
             .as_array()
             .cloned()

@@ -13,3 +13,4 @@ mod incremental;
 mod llm;
 mod real_model;
 mod robustness;
+mod summarize;

@@ -83,3 +83,47 @@ fn ask_with_a_real_local_model() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.trim().len() > 20, "{stdout}");
 }
+
+#[test]
+fn summarize_with_a_real_local_model_stays_honest() {
+    let Some(url) = server() else { return };
+    let env = Env::new();
+    env.index_examples();
+    env.write(
+        "insight.toml",
+        "[llm]\ncontext_tokens = 2048\nmax_output_tokens = 256\ntemperature = 0.0\ntimeout_secs = 180\nmax_retries = 2\n",
+    );
+    let out = env.run(&[
+        "summarize",
+        "--segment",
+        "smb",
+        "--base-url",
+        &url,
+        "--format",
+        "json",
+        "--no-cache",
+    ]);
+    assert!(out.status.success(), "{}", crate::harness::stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["provider"], "openai");
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["value"], "smb");
+    for t in groups[0]["themes"].as_array().unwrap() {
+        assert!(
+            t["accounts"].as_u64().unwrap() <= 3,
+            "smb has 3 accounts: {t}"
+        );
+        assert_eq!(
+            t["account_ids"].as_array().unwrap().len() as u64,
+            t["accounts"].as_u64().unwrap()
+        );
+    }
+    // the model may find nothing usable, but nothing marked verified is made up
+    let verified = crate::summarize::verified_quotes_are_real(&env, &v);
+    eprintln!(
+        "SmolLM2 summary: {} theme(s), {verified} verified quote(s), run {}",
+        groups[0]["themes"].as_array().unwrap().len(),
+        v["run"]
+    );
+}

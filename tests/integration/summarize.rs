@@ -1,0 +1,581 @@
+//! `insight summarize`: the quality bar on the generator's corpus (planted
+//! themes found with account counts within 25%, every verified quote real),
+//! formats, the comparison, lenses, internal speakers, and the map-reduce
+//! path against a mock model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string_contains, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::harness::{Env, s, stderr};
+
+fn normalized(t: &str) -> String {
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every quote marked verified occurs in the passage it cites, as the index
+/// holds it (found again through `insight search`). Returns how many there were.
+pub fn verified_quotes_are_real(env: &Env, summary: &Value) -> usize {
+    let mut checked = 0;
+    for g in summary["groups"].as_array().unwrap() {
+        for t in g["themes"].as_array().unwrap() {
+            for q in t["quotes"].as_array().unwrap() {
+                if q["verified"] != true {
+                    continue;
+                }
+                let mut filter = vec!["-n", "200"];
+                if let Some(a) = q["account"].as_str() {
+                    filter.extend_from_slice(&["--account", a]);
+                }
+                let hits = env.hits(s(q, "text"), &filter);
+                let passage = hits
+                    .iter()
+                    .find(|h| s(h, "path") == s(q, "path") && s(h, "location") == s(q, "location"))
+                    .unwrap_or_else(|| panic!("cited passage not found: {q}"));
+                assert!(
+                    normalized(s(passage, "text")).contains(&normalized(s(q, "text"))),
+                    "verified quote not in its passage: {q}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+fn assert_verified_quotes_are_real(env: &Env, summary: &Value) {
+    assert!(
+        verified_quotes_are_real(env, summary) > 0,
+        "no verified quote to check"
+    );
+}
+
+#[test]
+fn quality_bar_on_the_generated_corpus() {
+    let env = Env::new();
+    let corpus = env.generate("gen", 2000);
+    env.json(&["index", "gen", "--accounts", "gen/accounts.csv", "--json"]);
+    let summary = env.json(&["summarize", "--format", "json", "--top", "5"]);
+    assert_eq!(summary["provider"], "extractive");
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("truth.json")).unwrap()).unwrap();
+    let crm = std::fs::read_to_string(corpus.join("accounts.csv")).unwrap();
+    let segment_of: BTreeMap<String, String> = crm
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].to_string(), c[2].to_string())
+        })
+        .collect();
+    let groups = summary["groups"].as_array().unwrap();
+    let mut checked = 0;
+    for (theme, t) in truth["themes"].as_object().unwrap() {
+        for seg in ["smb", "mid-market", "enterprise"] {
+            if t["segment"] != seg && t["segment"] != "all" {
+                continue;
+            }
+            let planted: BTreeSet<&str> = t["accounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|a| segment_of[*a] == seg)
+                .collect();
+            let group = groups
+                .iter()
+                .find(|g| g["value"] == seg)
+                .expect("segment group");
+            let themes = group["themes"].as_array().unwrap();
+            assert!(themes.len() <= 5);
+            // the reported theme whose accounts best match the planted ones
+            let best = themes
+                .iter()
+                .map(|th| {
+                    let ids: BTreeSet<&str> = th["account_ids"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    let j = ids.intersection(&planted).count() as f64
+                        / ids.union(&planted).count().max(1) as f64;
+                    (j, th)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap_or_else(|| panic!("{seg}: no theme"));
+            assert!(
+                best.0 >= 0.5,
+                "{seg}/{theme}: not in the top 5 (best overlap {:.2}: {})",
+                best.0,
+                best.1["title"]
+            );
+            let got = best.1["accounts"].as_u64().unwrap() as f64;
+            let want = planted.len() as f64;
+            assert!(
+                (got - want).abs() <= 0.25 * want,
+                "{seg}/{theme}: {got} accounts, truth {want}"
+            );
+            assert_eq!(best.1["account_ids"].as_array().unwrap().len() as f64, got);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 8, "6 themes, slow-support in all three segments");
+    assert_verified_quotes_are_real(&env, &summary);
+    // themes are ordered by accounts, then mentions
+    for g in groups {
+        let keys: Vec<(u64, u64)> = g["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["accounts"].as_u64().unwrap(),
+                    t["mentions"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(keys, sorted);
+    }
+    // --compare: support complaints are shared, the rest belong to one segment
+    let cmp = env.json(&["summarize", "--format", "json", "--compare"]);
+    let rows = cmp["compare"].as_array().unwrap();
+    let shared: Vec<&Value> = rows.iter().filter(|r| r["shared"] == true).collect();
+    assert_eq!(shared.len(), 1, "{rows:?}");
+    assert!(
+        shared[0]["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a.as_u64().unwrap() > 0)
+    );
+    assert_eq!(rows.len(), 6);
+}
+
+#[test]
+fn formats_out_files_and_escaping() {
+    let env = Env::new();
+    env.copy_examples();
+    env.json(&[
+        "index",
+        "corpus",
+        "--accounts",
+        "corpus/accounts.csv",
+        "--json",
+    ]);
+    let json = env.json(&["summarize", "--format", "json"]);
+    assert_eq!(json["by"], "segment");
+    assert_eq!(json["lens"], "pains");
+    assert!(json["model"].is_null());
+    assert!(json["generated_at"].as_str().unwrap().ends_with('Z'));
+    for g in json["groups"].as_array().unwrap() {
+        for key in ["value", "documents", "accounts", "themes"] {
+            assert!(g.get(key).is_some(), "{key}");
+        }
+        for t in g["themes"].as_array().unwrap() {
+            for key in [
+                "title",
+                "summary",
+                "accounts",
+                "mentions",
+                "account_ids",
+                "quotes",
+            ] {
+                assert!(t.get(key).is_some(), "{key}");
+            }
+            assert!(t["quotes"].as_array().unwrap().len() <= 3);
+            for q in t["quotes"].as_array().unwrap() {
+                for key in ["text", "path", "location", "account", "speaker", "verified"] {
+                    assert!(q.get(key).is_some(), "{key}");
+                }
+            }
+        }
+    }
+    assert_verified_quotes_are_real(&env, &json);
+
+    let md = String::from_utf8(env.run(&["summarize"]).stdout).unwrap();
+    assert!(md.starts_with("# Pain points by segment"), "{md}");
+    assert!(md.contains("## smb —") && md.contains("## enterprise —"));
+
+    let csv_out = env.run(&["summarize", "--format", "csv"]);
+    let csv_text = String::from_utf8(csv_out.stdout).unwrap();
+    assert!(
+        csv_text.starts_with("group,rank,title,accounts,mentions,summary,quote,path,location\n"),
+        "{csv_text}"
+    );
+    let rows = csv_text.lines().count() - 1;
+    let themes: usize = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["themes"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        rows >= themes,
+        "one row per theme (quoted newlines may add lines)"
+    );
+
+    let out = env.run(&["summarize", "--format", "html", "--out", "report.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "--out writes the file, not stdout");
+    let html = std::fs::read_to_string(env.path("report.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>") && html.contains("<svg"));
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no network fetches"
+    );
+    assert!(stderr(&out).contains("report.html"));
+}
+
+#[test]
+fn html_escapes_customer_text() {
+    let env = Env::new();
+    env.write("c/a.md", "---\naccount: A\n---\nThe dashboard export is broken <script>alert('x')</script> & slow.\n");
+    env.write(
+        "c/b.md",
+        "---\naccount: B\n---\nOur dashboard export is painful <img src=x onerror=alert(1)>.\n",
+    );
+    env.json(&["index", "c", "--json"]);
+    let html = String::from_utf8(env.run(&["summarize", "--format", "html"]).stdout).unwrap();
+    assert!(html.contains("dashboard export"), "{html}");
+    assert!(
+        !html.contains("<script") && !html.contains("<img"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; slow"),
+        "{html}"
+    );
+}
+
+#[test]
+fn lenses_and_grouping_fields() {
+    let env = Env::new();
+    env.index_examples();
+    let all_text = |v: &Value| serde_json::to_string(v).unwrap().to_lowercase();
+    let success = env.json(&["summarize", "--lens", "success", "--format", "json"]);
+    assert_eq!(success["lens"], "success");
+    assert!(all_text(&success).contains("dso"), "the QBR's DSO outcome");
+    let triggers = env.json(&["summarize", "--lens", "triggers", "--format", "json"]);
+    assert!(all_text(&triggers).contains("acquisition"));
+    let objections = env.json(&["summarize", "--lens", "objections", "--format", "json"]);
+    assert!(
+        all_text(&objections).contains("questionnaire")
+            && all_text(&objections).contains("in-house")
+    );
+    let by_kind = env.json(&[
+        "summarize",
+        "--by",
+        "kind",
+        "--format",
+        "json",
+        "--segment",
+        "enterprise",
+    ]);
+    let values: BTreeSet<&str> = by_kind["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["value"].as_str())
+        .collect();
+    assert!(
+        values.contains("interview") && values.contains("ticket"),
+        "{values:?}"
+    );
+    let bad = env.run(&["summarize", "--lens", "joy"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn internal_speakers_never_count_as_evidence() {
+    let env = Env::new();
+    let cue = |who: &str, t: &str, text: &str| format!("{t} --> {t}\n<v {who}>{text}\n\n");
+    let mut vtt = String::from("WEBVTT\n\n");
+    vtt.push_str(&cue(
+        "Dana Whitfield",
+        "00:00:01.000",
+        "Is the zeppelin export broken and painful for you?",
+    ));
+    vtt.push_str(&cue("Ana Lopes", "00:00:05.000", "No, the export is fine."));
+    vtt.push_str(&cue(
+        "Rep Person",
+        "00:00:09.000",
+        "The walrus integration is broken and a nightmare, right?",
+    ));
+    env.write("c/interviews/a.vtt", &vtt);
+    env.write(
+        "c/interviews/a.vtt.meta.yaml",
+        "account: ACC-1\nsegment: smb\ninternal: [Dana Whitfield]\n",
+    );
+    env.write("c/notes/b.md", "---\naccount: ACC-2\nsegment: smb\n---\nThe walrus integration is broken and painful every week.\n");
+    env.write(
+        "insight.toml",
+        "[summarize]\ninternal_speakers = [\"Rep Person\"]\n",
+    );
+    env.json(&["index", "c", "--json"]);
+    let v = env.json(&["summarize", "--format", "json"]);
+    let text = serde_json::to_string(&v).unwrap();
+    assert!(
+        !text.contains("zeppelin"),
+        "the interviewer's question is not evidence: {text}"
+    );
+    let themes = v["groups"][0]["themes"].as_array().unwrap();
+    let walrus = themes
+        .iter()
+        .find(|t| s(t, "title").to_lowercase().contains("walrus"))
+        .expect("walrus theme");
+    assert_eq!(
+        walrus["accounts"], 1,
+        "the rep's words do not count: {walrus}"
+    );
+    assert_eq!(walrus["account_ids"], json!(["ACC-2"]));
+}
+
+// ---- with a model (mock server) ----
+
+fn map_answer(lines: &[Value]) -> ResponseTemplate {
+    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "model": "mock-model",
+        "choices": [{"message": {"role": "assistant", "content": text.join("\n")}}],
+        "usage": {"prompt_tokens": 500, "completion_tokens": 60}
+    }))
+}
+
+/// Two accounts per segment, one pain sentence each.
+fn small_corpus(env: &Env) {
+    env.write("c/accounts.csv", "account,name,segment\nA1,Alpha,smb\nA2,Beta,smb\nE1,Gamma,enterprise\nE2,Delta,enterprise\n");
+    let note = |acc: &str, text: &str| format!("---\naccount: {acc}\n---\n{text}\n");
+    env.write(
+        "c/notes/a1.md",
+        note(
+            "A1",
+            "The Xero sync is broken and creates every invoice twice.",
+        ),
+    );
+    env.write(
+        "c/notes/a2.md",
+        note("A2", "Duplicate invoices after each sync are a nightmare."),
+    );
+    env.write(
+        "c/notes/e1.md",
+        note("E1", "Our SAP journal export is broken every month."),
+    );
+    env.write(
+        "c/notes/e2.md",
+        note("E2", "The SAP journal mapping is painful and manual."),
+    );
+    env.json(&["index", "c", "--accounts", "c/accounts.csv", "--json"]);
+    env.write("insight.toml", "[llm]\nmax_retries = 0\nconcurrency = 2\n");
+}
+
+async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
+    let mut cmd = env.cmd();
+    cmd.args(&args);
+    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
+        .await
+        .expect("join")
+}
+
+fn args(server: &MockServer, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = vec![
+        "summarize".into(),
+        "--base-url".into(),
+        format!("{}/v1", server.uri()),
+    ];
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_reduce_counts_evidence_itself_and_verifies_quotes() {
+    let env = Env::new();
+    small_corpus(&env);
+    let server = MockServer::start().await;
+    // reduce: the two sync titles mean the same
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("Candidate pains themes"))
+        // titles reach it in a stable order: enterprise's, then smb's
+        // ([1] connector, [2] SAP, [3] sync, [4] made-up)
+        .respond_with(map_answer(&[
+            json!({"title": "Invoice sync creates duplicates", "members": [1, 3]}),
+        ]))
+        .mount(&server)
+        .await;
+    // map, smb chunk: a real quote, a made-up quote, a passage that was not sent
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("Alpha"))
+        .respond_with(map_answer(&[
+            json!({"theme": "Sync duplicates invoices", "passages": [1, 2], "quote": "creates every invoice twice"}),
+            json!({"theme": "Made-up complaint", "passages": [1], "quote": "we hate the colour of the buttons"}),
+            json!({"theme": "Ghost theme", "passages": [7]}),
+        ]))
+        .mount(&server)
+        .await;
+    // map, enterprise chunk
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("Gamma"))
+        .respond_with(map_answer(&[json!({"theme": "Invoices doubled by the connector", "passages": [1]}),
+            json!({"theme": "SAP journal export", "passages": [1, 2], "quote": "SAP journal mapping is painful"})]))
+        .mount(&server)
+        .await;
+    let out = run(&env, args(&server, &["--format", "json", "--compare"])).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["provider"], "openai");
+    let group = |seg: &str| {
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["value"] == seg)
+            .unwrap()
+            .clone()
+    };
+    let smb = group("smb");
+    let sync = smb["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Invoice sync creates duplicates")
+        .expect("reduced title");
+    assert_eq!(
+        sync["accounts"], 2,
+        "counted by insight from the passages: {sync}"
+    );
+    assert_eq!(sync["account_ids"], json!(["A1", "A2"]));
+    let q: Vec<&Value> = sync["quotes"].as_array().unwrap().iter().collect();
+    assert!(
+        q.iter()
+            .any(|q| q["text"] == "creates every invoice twice" && q["verified"] == true),
+        "{q:?}"
+    );
+    let made_up = smb["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Made-up complaint")
+        .expect("theme kept");
+    let fake = made_up["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"] == "we hate the colour of the buttons")
+        .expect("quote listed");
+    assert_eq!(fake["verified"], false);
+    assert!(
+        !serde_json::to_string(&v).unwrap().contains("Ghost theme"),
+        "numbers outside the chunk are dropped"
+    );
+    // the sync theme raised in both groups is one theme in the comparison
+    let enterprise = group("enterprise");
+    assert!(
+        enterprise["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["title"] == "Invoice sync creates duplicates")
+    );
+    let row = v["compare"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Invoice sync creates duplicates")
+        .unwrap();
+    assert_eq!(row["shared"], true);
+    // Markdown never shows an unverified quote
+    let md = String::from_utf8(run(&env, args(&server, &[])).await.stdout).unwrap();
+    assert!(
+        md.contains("creates every invoice twice") && !md.contains("colour of the buttons"),
+        "{md}"
+    );
+    // the second run came from the cache
+    let requests = server.received_requests().await.unwrap().len();
+    assert_eq!(
+        requests, 3,
+        "2 map calls + 1 reduce; the Markdown run was all cache hits"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unusable_output_is_retried_once_then_skipped() {
+    let env = Env::new();
+    small_corpus(&env);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(map_answer(&[]).set_body_json(
+            json!({"choices": [{"message": {"content": "I am not sure what you mean."}}]}),
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        args(&server, &["--format", "json", "--segment", "smb"]),
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["themes"], json!([]));
+    assert!(
+        v["run"]["skipped"][0]
+            .as_str()
+            .unwrap()
+            .contains("no usable theme")
+    );
+    assert!(stderr(&out).contains("chunk skipped"));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "asked once more, then skipped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
+    let env = Env::new();
+    small_corpus(&env);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(map_answer(&[
+            json!({"theme": "Sync duplicates", "passages": [1]}),
+        ]))
+        .mount(&server)
+        .await;
+    let out = run(&env, args(&server, &["--dry-run", "--format", "json"])).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["calls"], 2);
+    assert!(v["estimated_prompt_tokens"].as_u64().unwrap() > 0);
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // a budget too small for one call: stops cleanly, nothing sent
+    let out = run(
+        &env,
+        args(&server, &["--format", "json", "--max-tokens-total", "50"]),
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["run"]["incomplete"], true);
+    assert!(stderr(&out).contains("--max-tokens-total"));
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // with room for everything it completes
+    let out = run(
+        &env,
+        args(
+            &server,
+            &["--format", "json", "--max-tokens-total", "100000"],
+        ),
+    )
+    .await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["run"]["incomplete"], false);
+}
