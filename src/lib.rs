@@ -1,10 +1,14 @@
 //! insight: a customer-research assistant. Files flow through
 //! `ingest` (parse formats into documents and passages) → `index` (tantivy
 //! schema, incremental writer, manifest) → `retrieve` (queries, filters,
-//! snippets, groups). `cli` is a thin shell over these; `config` reads
-//! `insight.toml`; `error` holds the typed errors and exit codes.
+//! snippets, groups) → `llm` (providers, prompts, redaction, cache) →
+//! `synthesize` (cited answers, themes, map-reduce, verification) →
+//! `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
+//! `config` reads `insight.toml`; `error` holds the typed errors and exit
+//! codes.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod index;

@@ -20,6 +20,7 @@ use super::manifest::{AccountsState, FileEntry, Manifest, VERSION};
 use super::paths::{PathMap, absolute};
 use super::schema::{Fields, register_tokenizers};
 use super::store::{CommitPayload, TANTIVY_DIR};
+use crate::clock::now_rfc3339;
 use crate::error::{Error, Result};
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
@@ -763,14 +764,6 @@ fn lowercase_object(meta: &Metadata) -> BTreeMap<String, OwnedValue> {
             (k.to_string(), v)
         })
         .collect()
-}
-
-fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -54,6 +54,17 @@ pub struct Evidence {
     pub signals: Vec<Signal>,
 }
 
+impl Evidence {
+    /// Distinct passages that carry a signal sentence.
+    pub fn signal_passages(&self) -> usize {
+        self.signals
+            .iter()
+            .map(|s| s.passage)
+            .collect::<HashSet<_>>()
+            .len()
+    }
+}
+
 /// Gathers the evidence for `lens` under `filters`, grouping by `by`.
 /// `internal` adds speaker names (from the config) to those of the
 /// documents' own `internal` lists.

@@ -14,6 +14,7 @@ use super::evidence::{Evidence, gather};
 use super::lens::Lens;
 use super::mapreduce::{Plan, Progress, Runner, plan};
 use super::themes::{Draft, Theme, extract, rank};
+use crate::clock::now_rfc3339;
 use crate::config::Config;
 use crate::error::Result;
 use crate::index::Store;
@@ -239,38 +240,37 @@ pub fn summarize_offline(store: &Store, opts: &Options, compare: bool) -> Result
     let started = Instant::now();
     let prep = prepare(store, opts)?;
     let drafts = offline_drafts(store, opts, &prep.evidence);
-    let signal_passages = prep
-        .evidence
-        .signals
-        .iter()
-        .map(|s| s.passage)
-        .collect::<BTreeSet<_>>()
-        .len();
+    let signal_passages = prep.evidence.signal_passages();
     let (groups, compare) = assemble(prep, &drafts, opts, compare, true);
-    Ok(Summary {
-        by: opts.by.clone(),
-        lens: opts.lens,
-        provider: "extractive".into(),
-        model: None,
-        generated_at: now_rfc3339(),
-        filters: opts.filters.to_string(),
-        groups,
-        compare,
-        run: RunStats {
-            elapsed_ms: started.elapsed().as_millis() as u64,
-            signal_passages,
-            ..RunStats::default()
-        },
-    })
+    let run = RunStats {
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        signal_passages,
+        ..RunStats::default()
+    };
+    Ok(Summary::new(opts, "extractive", None, groups, compare, run))
 }
 
-/// The current time, RFC 3339, whole seconds.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+impl Summary {
+    fn new(
+        opts: &Options,
+        provider: &str,
+        model: Option<String>,
+        groups: Vec<GroupSummary>,
+        compare: Option<Vec<CompareRow>>,
+        run: RunStats,
+    ) -> Summary {
+        Summary {
+            by: opts.by.clone(),
+            lens: opts.lens,
+            provider: provider.to_string(),
+            model,
+            generated_at: now_rfc3339(),
+            filters: opts.filters.to_string(),
+            groups,
+            compare,
+            run,
+        }
+    }
 }
 
 /// Settings of a summary made with a model.
@@ -365,24 +365,16 @@ pub async fn summarize_with_model(
             ));
         }
     }
-    stats.signal_passages = prep
-        .evidence
-        .signals
-        .iter()
-        .map(|s| s.passage)
-        .collect::<BTreeSet<_>>()
-        .len();
+    stats.signal_passages = prep.evidence.signal_passages();
     let (groups, compare) = assemble(prep, &drafts, opts, compare, false);
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
-    Ok(Summary {
-        by: opts.by.clone(),
-        lens: opts.lens,
-        provider: run.settings.provider.to_string(),
-        model: run.settings.model.clone(),
-        generated_at: now_rfc3339(),
-        filters: opts.filters.to_string(),
+    let provider = run.settings.provider.to_string();
+    Ok(Summary::new(
+        opts,
+        &provider,
+        run.settings.model.clone(),
         groups,
         compare,
-        run: stats,
-    })
+        stats,
+    ))
 }
