@@ -14,6 +14,7 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod llm;
+pub mod repl;
 pub mod report;
 pub mod retrieve;
 pub mod synthesize;

@@ -74,6 +74,8 @@ pub enum Command {
     Summarize(SummarizeArgs),
     /// Show which provider, model and endpoint would be used, and check that it answers
     Doctor(DoctorArgs),
+    /// An interactive research session (also bare `insight` on a terminal)
+    Repl(ReplArgs),
 }
 
 /// `insight index`.
@@ -254,6 +256,16 @@ pub struct SummarizeArgs {
     /// With a model: the strongest passages per group that are read (the rest is reported)
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub max_passages: usize,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
+/// `insight repl`.
+#[derive(Debug, Args, Default)]
+pub struct ReplArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     #[command(flatten)]
     pub llm: LlmArgs,

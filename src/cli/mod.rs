@@ -3,13 +3,13 @@
 //! library modules.
 
 pub mod args;
-mod ask_cmd;
+pub mod ask_cmd;
 mod doctor_cmd;
 mod index_cmd;
 pub mod output;
-mod search_cmd;
+pub mod search_cmd;
 mod segments_cmd;
-mod stats_cmd;
+pub mod stats_cmd;
 mod summarize_cmd;
 
 use std::path::PathBuf;
@@ -57,12 +57,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Ask(a)) => ask_cmd::run(&ctx, a),
         Some(Command::Summarize(a)) => summarize_cmd::run(&ctx, a),
         Some(Command::Doctor(a)) => doctor_cmd::run(&ctx, a),
+        Some(Command::Repl(a)) => repl(&ctx, a),
         None => {
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+                return repl(&ctx, &args::ReplArgs::default());
+            }
             let help = Cli::command().render_help().ansi().to_string();
             output::print(&help)?;
             Ok(ExitCode::Success)
         }
     }
+}
+
+fn repl(ctx: &Context, a: &args::ReplArgs) -> Result<ExitCode> {
+    crate::repl::run(
+        ctx,
+        crate::repl::session::Start {
+            filters: filters(&a.filters),
+            llm: LlmFlags {
+                provider: a.llm.provider,
+                model: a.llm.model.clone(),
+                base_url: a.llm.base_url.clone(),
+            },
+            no_cache: a.llm.no_cache,
+            no_redact: a.llm.no_redact,
+        },
+    )
 }
 
 /// The library's filters from the flags.

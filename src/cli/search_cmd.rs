@@ -79,7 +79,7 @@ pub fn hit_json(h: &Hit) -> Value {
 
 /// One hit for a terminal:
 /// `1. path @ location  score` / metadata line / snippet.
-fn render_hit(n: usize, h: &Hit) -> String {
+pub fn render_hit(n: usize, h: &Hit) -> String {
     let mut meta: Vec<String> = Vec::new();
     if let Some(a) = h.field("account") {
         match h.field("account_name") {

@@ -1,5 +1,6 @@
-//! `insight stats`: what the index holds.
+//! `insight stats`: what the index holds (also `/stats` in the REPL).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::json;
@@ -10,83 +11,113 @@ use super::output::{self, human_bytes, paint, style};
 use crate::error::{ExitCode, Result};
 use crate::index::Store;
 use crate::retrieve::Filters;
-use crate::retrieve::groups::groups;
+use crate::retrieve::groups::{Group, groups};
+
+/// The facts both renderings show.
+struct Facts {
+    documents: usize,
+    files: usize,
+    passages: u64,
+    accounts: usize,
+    size: u64,
+    last_indexed: Option<String>,
+    roots: Vec<String>,
+    /// The CRM file and its number of accounts.
+    crm: Option<(String, usize)>,
+    kinds: Vec<Group>,
+    fields: BTreeMap<String, u64>,
+}
+
+fn facts(ctx: &Context, store: &Store) -> Result<Facts> {
+    let manifest = store.manifest()?;
+    Ok(Facts {
+        documents: manifest.documents(),
+        files: manifest.files.len(),
+        passages: store.searcher().num_docs(),
+        accounts: manifest.accounts().len(),
+        size: dir_size(&ctx.index),
+        last_indexed: manifest.last_indexed.clone(),
+        roots: manifest
+            .roots
+            .iter()
+            .map(|r| store.paths.display(r))
+            .collect(),
+        crm: manifest
+            .accounts
+            .as_ref()
+            .map(|a| (store.paths.display(&a.path), a.table.len())),
+        kinds: groups(store, "kind", &Filters::default())?,
+        fields: manifest.fields(),
+    })
+}
 
 /// Runs the command.
 pub fn run(ctx: &Context, args: &StatsArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
-    let manifest = store.manifest()?;
-    let passages = store.searcher().num_docs();
-    let size = dir_size(&ctx.index);
-    let fields = manifest.fields();
-    let accounts = manifest.accounts().len();
-    let kinds = groups(&store, "kind", &Filters::default())?;
-    let accounts_file = manifest
-        .accounts
-        .as_ref()
-        .map(|a| (store.paths.display(&a.path), a.table.len()));
-    let roots: Vec<String> = manifest
-        .roots
-        .iter()
-        .map(|r| store.paths.display(r))
-        .collect();
-    if args.json {
-        let fields_json: Vec<_> = fields
-            .iter()
-            .map(|(k, n)| json!({"name": k, "documents": n}))
-            .collect();
-        let kinds_json: Vec<_> = kinds
-            .iter()
-            .map(|g| json!({"value": g.value, "documents": g.documents}))
-            .collect();
-        output::print_json(&json!({
-            "index": ctx.index.display().to_string(),
-            "documents": manifest.documents(),
-            "passages": passages,
-            "accounts": accounts,
-            "files": manifest.files.len(),
-            "size_bytes": size,
-            "last_indexed": manifest.last_indexed,
-            "roots": roots,
-            "accounts_file": accounts_file.as_ref().map(|(p, _)| p),
-            "crm_accounts": accounts_file.as_ref().map(|(_, n)| n),
-            "kinds": kinds_json,
-            "fields": fields_json,
-        }))?;
+    if !args.json {
+        output::print(&render(ctx, &store)?)?;
         return Ok(ExitCode::Success);
     }
+    let f = facts(ctx, &store)?;
+    let fields: Vec<_> = f
+        .fields
+        .iter()
+        .map(|(k, n)| json!({"name": k, "documents": n}))
+        .collect();
+    let kinds: Vec<_> = f
+        .kinds
+        .iter()
+        .map(|g| json!({"value": g.value, "documents": g.documents}))
+        .collect();
+    output::print_json(&json!({
+        "index": ctx.index.display().to_string(),
+        "documents": f.documents,
+        "passages": f.passages,
+        "accounts": f.accounts,
+        "files": f.files,
+        "size_bytes": f.size,
+        "last_indexed": f.last_indexed,
+        "roots": f.roots,
+        "accounts_file": f.crm.as_ref().map(|(p, _)| p),
+        "crm_accounts": f.crm.as_ref().map(|(_, n)| n),
+        "kinds": kinds,
+        "fields": fields,
+    }))?;
+    Ok(ExitCode::Success)
+}
+
+/// The human-readable stats.
+pub fn render(ctx: &Context, store: &Store) -> Result<String> {
+    let f = facts(ctx, store)?;
     let row = |k: &str, v: String| format!("{}  {v}\n", paint(style::BOLD, format!("{k:<13}")));
     let mut out = String::new();
     out.push_str(&row(
         "index",
-        format!("{} ({})", ctx.index.display(), human_bytes(size)),
+        format!("{} ({})", ctx.index.display(), human_bytes(f.size)),
     ));
     out.push_str(&row(
         "documents",
-        format!("{} in {} files", manifest.documents(), manifest.files.len()),
+        format!("{} in {} files", f.documents, f.files),
     ));
-    out.push_str(&row("passages", passages.to_string()));
-    out.push_str(&row("accounts", accounts.to_string()));
-    if let Some((path, n)) = &accounts_file {
+    out.push_str(&row("passages", f.passages.to_string()));
+    out.push_str(&row("accounts", f.accounts.to_string()));
+    if let Some((path, n)) = &f.crm {
         out.push_str(&row("crm", format!("{path} ({n} accounts)")));
     }
-    let kinds_line: Vec<String> = kinds
+    let kinds: Vec<String> = f
+        .kinds
         .iter()
         .map(|g| format!("{} {}", g.value.as_deref().unwrap_or("(none)"), g.documents))
         .collect();
-    out.push_str(&row("kinds", kinds_line.join(", ")));
-    out.push_str(&row("roots", roots.join(", ")));
+    out.push_str(&row("kinds", kinds.join(", ")));
+    out.push_str(&row("roots", f.roots.join(", ")));
     out.push_str(&row(
         "last indexed",
-        manifest
-            .last_indexed
-            .clone()
-            .unwrap_or_else(|| "never".into()),
+        f.last_indexed.unwrap_or_else(|| "never".into()),
     ));
-    let fields_line: Vec<String> = fields.iter().map(|(k, n)| format!("{k} ({n})")).collect();
-    out.push_str(&row("fields", fields_line.join(", ")));
-    output::print(&out)?;
-    Ok(ExitCode::Success)
+    let fields: Vec<String> = f.fields.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+    out.push_str(&row("fields", fields.join(", ")));
+    Ok(out)
 }
 
 /// Total size of the files under `dir`.

@@ -68,6 +68,8 @@ pub struct Hit {
     pub meta: Metadata,
     pub text: String,
     pub snippet: Snippet,
+    /// Position of the passage in its document (0 is the first).
+    pub ordinal: u64,
 }
 
 impl Hit {
@@ -206,7 +208,12 @@ pub fn load_hit(
             fragment: truncate(&text, SNIPPET_CHARS),
             highlights: Vec::new(),
         });
+    let ordinal = doc
+        .get_first(f.ordinal)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
     Ok(Hit {
+        ordinal,
         score,
         doc_id: text_of(f.doc_id),
         path: store.paths.display(&text_of(f.path)),
@@ -247,6 +254,22 @@ fn truncate(text: &str, max: usize) -> String {
         .map_or(cut.as_str(), |(a, _)| a)
         .to_string();
     format!("{cut}…")
+}
+
+/// Every passage of the document `doc_id`, in order.
+pub fn document(store: &Store, doc_id: &str) -> Result<Vec<Hit>> {
+    let searcher = store.searcher();
+    let term = tantivy::Term::from_field_text(store.fields.doc_id, doc_id);
+    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    let found = searcher
+        .search(&query, &tantivy::collector::DocSetCollector)
+        .map_err(|e| Error::tantivy(&store.dir, e))?;
+    let mut hits = found
+        .into_iter()
+        .map(|addr| load_hit(store, &searcher, addr, 0.0, None))
+        .collect::<Result<Vec<_>>>()?;
+    hits.sort_by_key(|h| h.ordinal);
+    Ok(hits)
 }
 
 #[cfg(test)]

@@ -12,5 +12,6 @@ mod harness;
 mod incremental;
 mod llm;
 mod real_model;
+mod repl;
 mod robustness;
 mod summarize;
