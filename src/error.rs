@@ -124,9 +124,9 @@ impl Error {
             Error::Locked { .. } => {
                 Some("wait for the other `insight index` to finish, then run again".into())
             }
-            Error::IncompatibleIndex { .. } => {
-                Some("rebuild it with `insight index --rebuild <FOLDER>`".into())
-            }
+            Error::IncompatibleIndex { .. } => Some(
+                "run `insight index` (it rebuilds the index from the folders it remembers)".into(),
+            ),
             Error::Accounts { .. } => Some(
                 "the accounts file is a CSV with a header row and an `account` (or `account_id`/`id`) column".into(),
             ),

@@ -18,3 +18,8 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
+
+/// mimalloc (without transparent huge pages, which would cost every short
+/// command a 2 MB page clear): indexing allocates a great deal.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

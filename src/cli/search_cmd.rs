@@ -14,13 +14,16 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
     let filters = super::filters(&args.filters);
     let query = args.query.join(" ");
+    let started = std::time::Instant::now();
     let results = retrieve::search(&store, &query, &filters, args.limit)?;
+    let took_ms = started.elapsed().as_secs_f64() * 1000.0;
     if args.json {
         let hits: Vec<Value> = results.hits.iter().map(hit_json).collect();
         return output::print_json(&json!({
             "query": results.query,
             "mode": results.mode,
             "total": results.total,
+            "took_ms": (took_ms * 1000.0).round() / 1000.0,
             "hits": hits,
         }))
         .map(|()| ExitCode::Success);

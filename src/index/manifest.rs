@@ -100,6 +100,17 @@ impl Manifest {
         Ok(None)
     }
 
+    /// The last promoted manifest whatever its generation: what a rebuild
+    /// salvages (the roots and the CRM table) when the index cannot be used.
+    pub fn load_latest(dir: &Path) -> Option<Manifest> {
+        let bytes = std::fs::read(dir.join(MANIFEST)).ok()?;
+        let mut m: Manifest = serde_json::from_slice(&bytes).ok()?;
+        if let Some(acc) = &mut m.accounts {
+            acc.table.reindex();
+        }
+        Some(m)
+    }
+
     /// Step 1 of the commit protocol: writes and syncs `manifest.next.json`.
     pub fn write_next(&self, dir: &Path) -> Result<()> {
         let path = dir.join(MANIFEST_NEXT);

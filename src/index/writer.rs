@@ -151,7 +151,12 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let paths = PathMap::for_index(dir);
     let roots = resolve_roots(&opts.paths)?;
-    let (index, fields) = open_or_create(dir, opts.rebuild)?;
+    let (index, fields, recreated) = open_or_create(dir, opts.rebuild)?;
+    if recreated {
+        observer.event(Event::Notice(
+            "the index was built by another version of insight; rebuilding it from the files",
+        ));
+    }
     let threads = if opts.threads > 0 {
         opts.threads
     } else {
@@ -174,7 +179,10 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         ));
     }
     let rebuild = opts.rebuild || loaded.is_none();
-    let mut old = loaded.unwrap_or_default();
+    // a rebuild keeps the roots and the CRM table the last manifest remembered
+    let mut old = loaded
+        .or_else(|| Manifest::load_latest(dir))
+        .unwrap_or_default();
     if rebuild {
         // start from nothing, but keep the remembered roots and CRM table
         writer
@@ -373,26 +381,27 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     Ok(report)
 }
 
-/// Opens the tantivy index in `dir`, creating it (or recreating it on
-/// `--rebuild` when its schema is not ours).
-fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields)> {
+/// Opens the tantivy index in `dir`, creating it; an index whose schema is
+/// not this version's is recreated (it is rebuilt from the files). Returns
+/// whether that happened.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, Fields, bool)> {
     let tdir = dir.join(TANTIVY_DIR);
+    let mut recreated = false;
     if tdir.join("meta.json").is_file() {
         let index = Index::open_in_dir(&tdir).map_err(|e| Error::tantivy(dir, e))?;
         if let Some(fields) = Fields::of(&index.schema()) {
             register_tokenizers(&index);
-            return Ok((index, fields));
+            return Ok((index, fields, false));
         }
-        if !rebuild {
-            return Err(Error::IncompatibleIndex { path: dir.into() });
-        }
+        drop(index);
         std::fs::remove_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
+        recreated = !rebuild;
     }
     std::fs::create_dir_all(&tdir).map_err(|e| Error::io(&tdir, e))?;
     let (schema, fields) = Fields::build();
     let index = Index::create_in_dir(&tdir, schema).map_err(|e| Error::tantivy(dir, e))?;
     register_tokenizers(&index);
-    Ok((index, fields))
+    Ok((index, fields, recreated))
 }
 
 /// Canonical paths of the roots named on the command line.
@@ -705,7 +714,9 @@ fn doc_hash(doc: &Document) -> u64 {
     h.digest()
 }
 
-/// Sends one document's passages to the writer.
+/// Sends one document's passages to the writer. The document's metadata is
+/// indexed on every passage (filters are term lookups) but stored once, on
+/// the first; a passage's own speaker is stored with it.
 fn add_document(
     ctx: &Ctx<'_>,
     stored: &str,
@@ -720,11 +731,11 @@ fn add_document(
         .iter()
         .map(|s| s.to_lowercase())
         .collect();
+    let object = lowercase_object(&doc.meta);
+    let raw = serde_json::to_string(&doc.meta).unwrap_or_default();
     for (i, p) in doc.passages.iter().enumerate() {
-        let mut meta = doc.meta.clone();
-        if let Some(s) = &p.speaker {
-            meta.set("speaker", s);
-        }
+        let mut meta = object.clone();
+        let speaker = p.speaker.as_deref().or_else(|| doc.meta.first("speaker"));
         let mut d = TantivyDocument::new();
         d.add_text(f.text, &p.text);
         d.add_text(f.doc_id, doc_id);
@@ -732,15 +743,21 @@ fn add_document(
         d.add_text(f.path, stored);
         d.add_text(f.location, p.location.to_string());
         d.add_u64(f.ordinal, i as u64);
-        let is_internal = meta
-            .first("speaker")
-            .is_some_and(|s| internal.contains(&s.to_lowercase()));
-        d.add_bool(f.internal, is_internal);
+        if let Some(s) = &p.speaker {
+            meta.insert("speaker".into(), OwnedValue::Str(s.to_lowercase()));
+            d.add_text(f.speaker, s);
+        }
+        d.add_bool(
+            f.internal,
+            speaker.is_some_and(|s| internal.contains(&s.to_lowercase())),
+        );
         if let Some(t) = date {
             d.add_date(f.date, DateTime::from_timestamp_secs(t));
         }
-        d.add_object(f.meta, lowercase_object(&meta));
-        d.add_text(f.meta_raw, serde_json::to_string(&meta).unwrap_or_default());
+        d.add_object(f.meta, meta);
+        if i == 0 {
+            d.add_text(f.meta_raw, &raw);
+        }
         ctx.writer
             .add_document(d)
             .map_err(|e| Error::tantivy(ctx.paths.resolve(stored), e))?;

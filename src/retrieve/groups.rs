@@ -9,13 +9,12 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, Query};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::filters::Filters;
+use super::search::Loader;
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::ingest::Metadata;
 use crate::ingest::meta::normalize_key;
 
 /// One value of the grouping field.
@@ -42,11 +41,12 @@ pub fn groups(store: &Store, by: &str, filters: &Filters) -> Result<Vec<Group>> 
     let fruit = searcher
         .search(&query, &collector)
         .map_err(|e| Error::tantivy(&store.dir, e))?;
+    let mut loader = Loader::with_searcher(store, searcher.clone());
     let mut out: Vec<Group> = fruit
         .into_iter()
         .map(|(value, acc)| {
             let shown = value.as_ref().map(|v| {
-                original_casing(store, &searcher, acc.first, &key, v).unwrap_or_else(|| v.clone())
+                original_casing(&mut loader, acc.first, &key, v).unwrap_or_else(|| v.clone())
             });
             Group {
                 value: shown,
@@ -67,16 +67,14 @@ pub fn groups(store: &Store, by: &str, filters: &Filters) -> Result<Vec<Group>> 
 
 /// The value as the data wrote it, read from one of the group's passages.
 fn original_casing(
-    store: &Store,
-    searcher: &tantivy::Searcher,
+    loader: &mut Loader<'_>,
     addr: DocAddress,
     key: &str,
     lower: &str,
 ) -> Option<String> {
-    let doc: TantivyDocument = searcher.doc(addr).ok()?;
-    let raw = doc.get_first(store.fields.meta_raw)?.as_str()?;
-    let meta: Metadata = serde_json::from_str(raw).ok()?;
-    meta.get(key)
+    let hit = loader.hit(addr, 0.0, None).ok()?;
+    hit.meta
+        .get(key)
         .iter()
         .find(|v| v.to_lowercase() == lower)
         .cloned()

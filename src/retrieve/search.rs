@@ -1,11 +1,14 @@
 //! `insight search`: BM25 passages under the filters, with highlighted
 //! snippets and their documents' metadata.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Serialize;
+use tantivy::Term;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -168,9 +171,10 @@ pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Res
     let mut generator =
         SnippetGenerator::create(&searcher, &*parsed.query, store.fields.text).map_err(err)?;
     generator.set_max_num_chars(SNIPPET_CHARS);
+    let mut loader = Loader::new(store);
     let hits = top
         .into_iter()
-        .map(|(score, addr)| load_hit(store, &searcher, addr, score, Some(&generator)))
+        .map(|(score, addr)| loader.hit(addr, score, Some(&generator)))
         .collect::<Result<Vec<_>>>()?;
     Ok(Results {
         query: text.to_string(),
@@ -180,48 +184,129 @@ pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Res
     })
 }
 
-/// Reads a passage's stored fields into a [`Hit`].
-pub fn load_hit(
-    store: &Store,
-    searcher: &Searcher,
-    addr: DocAddress,
-    score: f32,
-    generator: Option<&SnippetGenerator>,
-) -> Result<Hit> {
-    let f = &store.fields;
-    let doc: TantivyDocument = searcher
-        .doc(addr)
-        .map_err(|e| Error::tantivy(&store.dir, e))?;
-    let text_of = |field| {
-        doc.get_first(field)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let text = text_of(f.text);
-    let meta: Metadata = serde_json::from_str(&text_of(f.meta_raw)).unwrap_or_default();
-    let snippet = generator
-        .map(|g| g.snippet_from_doc(&doc))
-        .filter(|s| !s.fragment().is_empty())
-        .map(|s| with_ellipses(&text, s.fragment(), s.highlighted()))
-        .unwrap_or_else(|| Snippet {
-            fragment: truncate(&text, SNIPPET_CHARS),
-            highlights: Vec::new(),
-        });
-    let ordinal = doc
-        .get_first(f.ordinal)
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0);
-    Ok(Hit {
-        ordinal,
-        score,
-        doc_id: text_of(f.doc_id),
-        path: store.paths.display(&text_of(f.path)),
-        location: text_of(f.location),
-        meta,
-        text,
-        snippet,
-    })
+/// Reads passages into [`Hit`]s. A document's metadata is stored on its
+/// first passage; the loader fetches it there once per document.
+pub struct Loader<'a> {
+    store: &'a Store,
+    searcher: Searcher,
+    metas: HashMap<String, Metadata>,
+}
+
+impl<'a> Loader<'a> {
+    /// A loader over the store's current searcher.
+    pub fn new(store: &'a Store) -> Loader<'a> {
+        Self::with_searcher(store, store.searcher())
+    }
+
+    /// A loader reading with `searcher` (whose addresses the caller holds).
+    pub fn with_searcher(store: &'a Store, searcher: Searcher) -> Loader<'a> {
+        Loader {
+            store,
+            searcher,
+            metas: HashMap::new(),
+        }
+    }
+
+    /// The searcher passages are read from.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    /// The passage at `addr`, with a snippet when a generator is given.
+    pub fn hit(
+        &mut self,
+        addr: DocAddress,
+        score: f32,
+        generator: Option<&SnippetGenerator>,
+    ) -> Result<Hit> {
+        let f = self.store.fields;
+        let doc: TantivyDocument = self
+            .searcher
+            .doc(addr)
+            .map_err(|e| Error::tantivy(&self.store.dir, e))?;
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let text = text_of(f.text);
+        let doc_id = text_of(f.doc_id);
+        let mut meta = match doc.get_first(f.meta_raw).and_then(|v| v.as_str()) {
+            Some(raw) => {
+                let m: Metadata = serde_json::from_str(raw).unwrap_or_default();
+                self.metas.insert(doc_id.clone(), m.clone());
+                m
+            }
+            None => self.doc_meta(&doc_id)?,
+        };
+        if let Some(s) = doc.get_first(f.speaker).and_then(|v| v.as_str()) {
+            meta.set("speaker", s);
+        }
+        let snippet = generator
+            .map(|g| g.snippet_from_doc(&doc))
+            .filter(|s| !s.fragment().is_empty())
+            .map(|s| with_ellipses(&text, s.fragment(), s.highlighted()))
+            .unwrap_or_else(|| Snippet {
+                fragment: truncate(&text, SNIPPET_CHARS),
+                highlights: Vec::new(),
+            });
+        let ordinal = doc
+            .get_first(f.ordinal)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        Ok(Hit {
+            ordinal,
+            score,
+            doc_id,
+            path: self.store.paths.display(&text_of(f.path)),
+            location: text_of(f.location),
+            meta,
+            text,
+            snippet,
+        })
+    }
+
+    /// The metadata of document `doc_id`, from its first passage.
+    fn doc_meta(&mut self, doc_id: &str) -> Result<Metadata> {
+        if let Some(m) = self.metas.get(doc_id) {
+            return Ok(m.clone());
+        }
+        let f = self.store.fields;
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc_id, doc_id),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.ordinal, 0),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let err = |e| Error::tantivy(&self.store.dir, e);
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .map_err(err)?;
+        let meta = match top.first() {
+            Some((_, addr)) => {
+                let doc: TantivyDocument = self.searcher.doc(*addr).map_err(err)?;
+                doc.get_first(f.meta_raw)
+                    .and_then(|v| v.as_str())
+                    .and_then(|raw| serde_json::from_str(raw).ok())
+                    .unwrap_or_default()
+            }
+            None => Metadata::default(),
+        };
+        self.metas.insert(doc_id.to_string(), meta.clone());
+        Ok(meta)
+    }
 }
 
 /// A snippet of `text`, with `…` where the fragment cuts the passage.
@@ -264,9 +349,10 @@ pub fn document(store: &Store, doc_id: &str) -> Result<Vec<Hit>> {
     let found = searcher
         .search(&query, &tantivy::collector::DocSetCollector)
         .map_err(|e| Error::tantivy(&store.dir, e))?;
+    let mut loader = Loader::new(store);
     let mut hits = found
         .into_iter()
-        .map(|addr| load_hit(store, &searcher, addr, 0.0, None))
+        .map(|addr| loader.hit(addr, 0.0, None))
         .collect::<Result<Vec<_>>>()?;
     hits.sort_by_key(|h| h.ordinal);
     Ok(hits)

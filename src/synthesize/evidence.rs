@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::index::Store;
 use crate::ingest::passage::sentences;
 use crate::retrieve::query::stems;
-use crate::retrieve::search::load_hit;
+use crate::retrieve::search::Loader;
 use crate::retrieve::{Filters, Hit};
 
 /// A passage that contains at least one cue word.
@@ -102,9 +102,10 @@ pub fn gather(
     let mut addresses: Vec<DocAddress> = found.into_iter().collect();
     addresses.sort_by_key(|a| (a.segment_ord, a.doc_id));
     let extra: HashSet<String> = internal.iter().map(|s| s.to_lowercase()).collect();
+    let mut loader = Loader::new(store);
     let mut ev = Evidence::default();
     for addr in addresses {
-        let hit = load_hit(store, &searcher, addr, 0.0, None)?;
+        let hit = loader.hit(addr, 0.0, None)?;
         let speaker = hit.field("speaker").map(str::to_lowercase);
         let internal = speaker.as_ref().is_some_and(|s| {
             extra.contains(s)
