@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::compact::{SortedMap, Sym};
 use crate::error::{Error, Result};
 use crate::ingest::accounts::Accounts;
 use crate::ingest::walk::Stamp;
@@ -67,13 +68,13 @@ pub struct FileEntry {
     /// Hash of the settings it was indexed with (`--meta`, `--text-column`, CRM table).
     pub settings: u64,
     /// Documents of the file: part (`""`, `row57`) → hash of text and metadata.
-    pub docs: BTreeMap<String, u64>,
+    pub docs: SortedMap<String, u64>,
     /// Metadata keys of the file's documents → how many documents have each.
     #[serde(default)]
-    pub keys: BTreeMap<String, u32>,
-    /// Accounts referenced by the file's documents.
+    pub keys: SortedMap<Sym, u32>,
+    /// Accounts referenced by the file's documents, sorted.
     #[serde(default)]
-    pub accounts: BTreeSet<String>,
+    pub accounts: Vec<String>,
 }
 
 impl Manifest {
@@ -142,7 +143,7 @@ impl Manifest {
         let mut out: BTreeMap<String, u64> = BTreeMap::new();
         for f in self.files.values() {
             for (k, n) in &f.keys {
-                *out.entry(k.clone()).or_default() += u64::from(*n);
+                *out.entry(k.as_str().to_owned()).or_default() += u64::from(*n);
             }
         }
         out

@@ -2,6 +2,7 @@
 //! (`writer`) and described by a manifest kept in step with each commit
 //! (`manifest`); `store` opens it for reading, `paths` maps source paths.
 
+pub mod compact;
 pub mod manifest;
 pub mod paths;
 pub mod schema;

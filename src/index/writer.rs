@@ -16,6 +16,7 @@ use tantivy::schema::OwnedValue;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::compact::{SortedMap, Sym};
 use super::manifest::{AccountsState, FileEntry, Manifest, VERSION};
 use super::paths::{PathMap, absolute};
 use super::schema::{Fields, register_tokenizers};
@@ -238,17 +239,18 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     let mut work: Vec<(&Candidate, String)> = Vec::new();
     for c in &walked.files {
         let stored = paths.store(&c.path);
-        seen.insert(stored.clone());
-        match old.files.get(&stored) {
-            Some(e)
-                if e.stamp == c.stamp
-                    && e.settings == settings
-                    && c.stamp.mtime_ns < old.started_ns =>
-            {
+        let unchanged = old.files.get(&stored).is_some_and(|e| {
+            e.stamp == c.stamp && e.settings == settings && c.stamp.mtime_ns < old.started_ns
+        });
+        match unchanged.then(|| old.files.remove(&stored)).flatten() {
+            Some(e) => {
                 report.unchanged += e.docs.len();
-                files.insert(stored, e.clone());
+                files.insert(stored, e);
             }
-            _ => work.push((c, stored)),
+            None => {
+                seen.insert(stored.clone()); // unchanged files are in `files`
+                work.push((c, stored));
+            }
         }
     }
     report.files_seen = walked.files.len();
@@ -590,10 +592,10 @@ fn process(
         repair(&mut out, note);
     }
     let kind = kind_from_path(&c.path, c.format);
-    let empty = BTreeMap::new();
+    let empty = SortedMap::default();
     let old_docs = old.map_or(&empty, |e| &e.docs);
     let mut docs = BTreeMap::new();
-    let mut keys: BTreeMap<String, u32> = BTreeMap::new();
+    let mut keys: BTreeMap<Sym, u32> = BTreeMap::new();
     let mut accounts: BTreeSet<String> = BTreeSet::new();
     for mut doc in parsed.documents {
         if let Some(u) = ctx.enricher.apply(&mut doc, kind) {
@@ -621,7 +623,7 @@ fn process(
             None => None,
         };
         for k in doc.meta.keys() {
-            *keys.entry(k.to_string()).or_default() += 1;
+            *keys.entry(Sym::new(k)).or_default() += 1;
         }
         if let Some(a) = doc.meta.first("account") {
             accounts.insert(a.to_string());
@@ -663,9 +665,9 @@ fn process(
         stamp: c.stamp,
         hash,
         settings: ctx.settings,
-        docs,
-        keys,
-        accounts,
+        docs: docs.into_iter().collect(),
+        keys: keys.into_iter().collect(),
+        accounts: accounts.into_iter().collect(),
     });
     Ok(out)
 }

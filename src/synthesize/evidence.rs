@@ -19,12 +19,10 @@ use crate::retrieve::query::stems;
 use crate::retrieve::search::Loader;
 use crate::retrieve::{Filters, Hit};
 
-/// A passage that contains at least one cue word.
+/// A customer passage with at least one signal sentence.
 #[derive(Debug, Clone)]
 pub struct EvPassage {
     pub hit: Hit,
-    /// Said by our own side (interviewer, rep).
-    pub internal: bool,
     /// Values of the grouping field, lower-cased (several for list fields).
     pub groups: Vec<String>,
 }
@@ -46,7 +44,9 @@ pub struct Signal {
     pub score: f32,
 }
 
-/// Everything a summary is built from.
+/// Everything a summary is built from: the passages that carry a signal
+/// (the others are read and dropped, so memory follows the evidence, not
+/// the corpus).
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
     pub passages: Vec<EvPassage>,
@@ -115,25 +115,26 @@ pub fn gather(
                     .iter()
                     .any(|i| i.to_lowercase() == *s)
         });
-        let groups = hit.meta.get(by).iter().map(|v| v.to_lowercase()).collect();
+        if internal {
+            continue; // our own side's words are never evidence
+        }
         let passage = ev.passages.len();
-        if !internal {
-            for s in sentences(&hit.text) {
-                let score = lens.score(s);
-                if score >= 1.0 {
-                    ev.signals.push(Signal {
-                        passage,
-                        text: s.to_string(),
-                        score,
-                    });
-                }
+        let before = ev.signals.len();
+        for s in sentences(&hit.text) {
+            let score = lens.score(s);
+            if score >= 1.0 {
+                ev.signals.push(Signal {
+                    passage,
+                    text: s.to_string(),
+                    score,
+                });
             }
         }
-        ev.passages.push(EvPassage {
-            hit,
-            internal,
-            groups,
-        });
+        if ev.signals.len() == before {
+            continue; // a cue word without a signal: kept out of memory
+        }
+        let groups = hit.meta.get(by).iter().map(|v| v.to_lowercase()).collect();
+        ev.passages.push(EvPassage { hit, groups });
     }
     Ok(ev)
 }

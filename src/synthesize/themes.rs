@@ -82,7 +82,7 @@ impl Draft {
             .passages
             .iter()
             .copied()
-            .filter(|&p| in_group(p) && !ev.passages[p].internal)
+            .filter(|&p| in_group(p))
             .collect();
         if passages.is_empty() {
             return None;
