@@ -72,6 +72,11 @@ impl Metadata {
         self.push(key, value);
     }
 
+    /// Keeps only the keys for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|k, _| keep(k));
+    }
+
     /// Removes `key` and returns its values.
     pub fn remove(&mut self, key: &str) -> Vec<String> {
         self.0.remove(key).unwrap_or_default()

@@ -185,40 +185,43 @@ impl SegmentCollector for GroupSegment {
     }
 
     fn harvest(self) -> Fruit {
-        let text = |c: &Option<StrColumn>, ord: u64| -> Option<String> {
-            let mut s = String::new();
-            c.as_ref()?.ord_to_str(ord, &mut s).ok()?.then_some(s)
-        };
+        let (group, doc_id, account) = (&self.group, &self.doc_id, &self.account);
         self.acc
             .into_iter()
-            .map(
-                |(
-                    g,
-                    OrdAcc {
-                        docs,
-                        accounts,
-                        passages,
-                        first,
-                    },
-                )| {
-                    let key = g.and_then(|o| text(&self.group, o));
-                    let acc = Acc {
-                        docs: docs
-                            .into_iter()
-                            .filter_map(|o| text(&self.doc_id, o))
-                            .collect(),
-                        accounts: accounts
-                            .into_iter()
-                            .filter_map(|o| text(&self.account, o))
-                            .collect(),
-                        passages,
-                        first: DocAddress::new(self.segment, first),
-                    };
-                    (key, acc)
-                },
-            )
+            .map(|(g, a)| {
+                let key = g.and_then(|o| ords_to_strings(group, vec![o]).pop());
+                let acc = Acc {
+                    docs: ords_to_strings(doc_id, a.docs.into_iter().collect())
+                        .into_iter()
+                        .collect(),
+                    accounts: ords_to_strings(account, a.accounts.into_iter().collect())
+                        .into_iter()
+                        .collect(),
+                    passages: a.passages,
+                    first: DocAddress::new(self.segment, a.first),
+                };
+                (key, acc)
+            })
             .collect()
     }
+}
+
+/// The strings of term ordinals of a column, read in order, one dictionary
+/// block at a time (reading them one by one would open and decompress a
+/// block for each).
+fn ords_to_strings(col: &Option<StrColumn>, mut ords: Vec<u64>) -> Vec<String> {
+    let Some(col) = col else {
+        return Vec::new();
+    };
+    ords.sort_unstable();
+    let mut out = Vec::with_capacity(ords.len());
+    let read = col.dictionary().sorted_ords_to_term_cb(&ords, |b| {
+        out.push(String::from_utf8_lossy(b).into_owned());
+    });
+    if read.is_err() {
+        out.clear(); // unreadable column: counted as absent
+    }
+    out
 }
 
 /// Labels that are not people's names.

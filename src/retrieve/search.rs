@@ -235,7 +235,7 @@ impl<'a> Loader<'a> {
         let mut meta = match doc.get_first(f.meta_raw).and_then(|v| v.as_str()) {
             Some(raw) => {
                 let m: Metadata = serde_json::from_str(raw).unwrap_or_default();
-                self.metas.insert(doc_id.clone(), m.clone());
+                self.remember(&doc_id, &m);
                 m
             }
             None => self.doc_meta(&doc_id)?,
@@ -304,8 +304,18 @@ impl<'a> Loader<'a> {
             }
             None => Metadata::default(),
         };
-        self.metas.insert(doc_id.to_string(), meta.clone());
+        self.remember(doc_id, &meta);
         Ok(meta)
+    }
+
+    /// Caches a document's metadata. Callers read passages in index order,
+    /// so a document's passages come together: a small cache is enough, and
+    /// memory stays flat however many passages are read.
+    fn remember(&mut self, doc_id: &str, meta: &Metadata) {
+        if self.metas.len() >= 4096 {
+            self.metas.clear();
+        }
+        self.metas.insert(doc_id.to_string(), meta.clone());
     }
 }
 

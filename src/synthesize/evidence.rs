@@ -65,6 +65,17 @@ impl Evidence {
     }
 }
 
+/// The metadata a summary reads from an evidence passage (the model's
+/// passage label, quotes, account counts); the rest is dropped to save memory.
+const KEPT_KEYS: &[&str] = &[
+    "account",
+    "account_name",
+    "segment",
+    "kind",
+    "date",
+    "speaker",
+];
+
 /// Gathers the evidence for `lens` under `filters`, grouping by `by`.
 /// `internal` adds speaker names (from the config) to those of the
 /// documents' own `internal` lists.
@@ -134,6 +145,9 @@ pub fn gather(
             continue; // a cue word without a signal: kept out of memory
         }
         let groups = hit.meta.get(by).iter().map(|v| v.to_lowercase()).collect();
+        let mut hit = hit;
+        hit.meta.retain(|k| KEPT_KEYS.contains(&k));
+        hit.snippet = Default::default();
         ev.passages.push(EvPassage { hit, groups });
     }
     Ok(ev)

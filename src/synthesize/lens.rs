@@ -457,16 +457,20 @@ fn word_matches(word: &str, pattern: &str) -> bool {
 /// (unless the cue is marked `~`).
 fn matches(words: &[String], cue: &str) -> f32 {
     let negatable = !cue.starts_with('~');
-    let parts: Vec<&str> = cue.trim_start_matches('~').split(' ').collect();
+    let body = cue.trim_start_matches('~');
+    let first = body.split(' ').next().unwrap_or(body);
+    let len = body.bytes().filter(|&b| b == b' ').count() + 1;
     let mut n = 0.0;
-    if parts.len() > words.len() {
+    if len > words.len() {
         return 0.0;
     }
-    for i in 0..=words.len() - parts.len() {
-        if parts
-            .iter()
-            .enumerate()
-            .all(|(k, p)| word_matches(&words[i + k], p))
+    for i in 0..=words.len() - len {
+        if word_matches(&words[i], first)
+            && body
+                .split(' ')
+                .enumerate()
+                .skip(1)
+                .all(|(k, p)| word_matches(&words[i + k], p))
         {
             let negated = negatable
                 && words[i.saturating_sub(3)..i]
