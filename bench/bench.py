@@ -29,6 +29,7 @@ QUERIES = [
 ]
 SEGMENTS = [None, "smb", "enterprise"]
 SQLITE3 = shutil.which("sqlite3")
+ANALYSIS = "## Targets, gaps and profile"
 
 
 def sh(cmd, **kw):
@@ -226,7 +227,11 @@ def main():
     json.dump(results, open(os.path.join(args.out, "results.json"), "w"), indent=1)
     if args.write:
         cmd = "bench/run.sh --write" + (f" --sizes {args.sizes}" if args.sizes != "2000,20000,200000" else "") + (" --million" if args.million else "")
-        open(os.path.join(ROOT, "BENCHMARKS.md"), "w").write(markdown(results, cmd))
+        path = os.path.join(ROOT, "BENCHMARKS.md")
+        # the hand-written analysis after the tables is kept
+        old = open(path).read() if os.path.exists(path) else ""
+        at = old.find(ANALYSIS)
+        open(path, "w").write(markdown(results, cmd) + (old[at:] if at >= 0 else ""))
     if args.smoke:
         bad = []
         for r in results:

@@ -22,6 +22,8 @@ pub struct Config {
     pub redact: RedactConfig,
     /// `[summarize]`: who counts as our own side.
     pub summarize: SummarizeConfig,
+    /// `[embed]`: the optional local sentence-embedding model.
+    pub embed: EmbedConfig,
     /// Where the config was read from, if anywhere.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -35,6 +37,15 @@ pub struct IndexConfig {
     pub memory_mb: Option<usize>,
     /// Indexing threads (default: one per core, at most 8).
     pub threads: Option<usize>,
+}
+
+/// `[embed]` section. `INSIGHT_EMBED_MODEL` overrides it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmbedConfig {
+    /// Folder of a sentence-transformers BERT model (`config.json`,
+    /// `tokenizer.json`, `model.safetensors`), e.g. all-MiniLM-L6-v2.
+    pub model_dir: Option<PathBuf>,
 }
 
 /// `[llm]` section. Flags and environment variables override these.

@@ -73,6 +73,10 @@ pub enum Error {
         attempts: u32,
     },
 
+    /// The sentence-embedding model cannot be loaded or run.
+    #[error("embedding model {}: {message}", path.display())]
+    Embed { path: PathBuf, message: String },
+
     /// `index --strict` found files it had to skip.
     #[error("{count} file(s) were skipped (--strict)")]
     StrictSkipped { count: usize },
@@ -143,6 +147,9 @@ impl Error {
             Error::StrictSkipped { .. } => {
                 Some("fix or remove the files named above, or run without --strict".into())
             }
+            Error::Embed { .. } => Some(
+                "point [embed] model_dir in insight.toml or INSIGHT_EMBED_MODEL at a folder with config.json, tokenizer.json and model.safetensors (see the README, \"Semantic search\")".into(),
+            ),
             _ => None,
         }
     }

@@ -1,7 +1,8 @@
 //! insight: a customer-research assistant. Files flow through
 //! `ingest` (parse formats into documents and passages) → `index` (tantivy
 //! schema, incremental writer, manifest) → `retrieve` (queries, filters,
-//! snippets, groups) → `llm` (providers, prompts, redaction, cache) →
+//! snippets, groups; re-ranked by `embed`, the optional local sentence
+//! embeddings) → `llm` (providers, prompts, redaction, cache) →
 //! `synthesize` (cited answers, themes, map-reduce, verification) →
 //! `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
 //! `config` reads `insight.toml`; `error` holds the typed errors and exit
@@ -10,6 +11,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod embed;
 pub mod error;
 pub mod index;
 pub mod ingest;

@@ -101,6 +101,14 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
+    /// Store a sentence embedding per passage for semantic search (needs [embed] model_dir or INSIGHT_EMBED_MODEL; remembered)
+    #[arg(long, conflicts_with = "no_embed")]
+    pub embed: bool,
+
+    /// Stop storing sentence embeddings
+    #[arg(long)]
+    pub no_embed: bool,
+
     /// Exit with 1 when any file had to be skipped
     #[arg(long)]
     pub strict: bool,
@@ -155,6 +163,10 @@ pub struct SearchArgs {
     /// Number of passages to show
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
     pub limit: usize,
+
+    /// Re-rank by meaning with the local embedding model ([embed] model_dir or INSIGHT_EMBED_MODEL)
+    #[arg(long)]
+    pub semantic: bool,
 
     /// Print results as JSON
     #[arg(long)]

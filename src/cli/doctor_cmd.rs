@@ -87,8 +87,10 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
         .source
         .as_ref()
         .map_or("none (defaults)".to_string(), |p| p.display().to_string());
+    let embeddings = embeddings_check(&config);
     if args.json {
         output::print_json(&json!({
+            "embeddings": embeddings,
             "provider": s.provider.to_string(),
             "provider_source": s.provider_source.to_string(),
             "model": s.model,
@@ -127,6 +129,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
         out.push_str(&row("prompts", &prompt_src));
         out.push_str(&row("config", &config_src));
         out.push_str(&row("index", &index));
+        out.push_str(&row("embeddings", &embeddings));
         let verdict = if ok {
             paint(style::LOCATION, "ok")
         } else {
@@ -140,4 +143,26 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
     } else {
         ExitCode::Provider
     })
+}
+
+/// What the embedding model setting resolves to, and whether it runs.
+fn embeddings_check(config: &crate::config::Config) -> String {
+    let Some(dir) = crate::embed::model_dir(config) else {
+        return format!(
+            "off (set [embed] model_dir or {} for semantic search)",
+            crate::embed::MODEL_ENV
+        );
+    };
+    let started = Instant::now();
+    match crate::embed::Embedder::load(&dir)
+        .and_then(|e| e.embed_one("health check").map(|v| (e, v)))
+    {
+        Ok((_, v)) => format!(
+            "{}: {} dimensions, loaded and ran in {:.2} s",
+            dir.display(),
+            v.len(),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => format!("failed: {e}"),
+    }
 }

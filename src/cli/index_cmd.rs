@@ -8,7 +8,7 @@ use super::Context;
 use super::args::IndexArgs;
 use super::output::{self, human_ms, paint, style};
 use crate::error::{Error, ExitCode, Result};
-use crate::index::writer::{Event, Observer};
+use crate::index::writer::{EmbedChoice, Event, Observer};
 use crate::index::{self, IndexOptions};
 
 /// Turns indexing events into a progress bar and warnings on stderr.
@@ -45,6 +45,16 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
         rebuild: args.rebuild,
         threads: args.threads.or(config.index.threads).unwrap_or(0),
         memory_mb: config.index.memory_mb.unwrap_or(512),
+        embed: if args.no_embed {
+            EmbedChoice::Off
+        } else if args.embed {
+            EmbedChoice::On(
+                crate::embed::model_dir(&config)
+                    .ok_or_else(|| crate::embed::not_configured("--embed"))?,
+            )
+        } else {
+            EmbedChoice::Keep
+        },
     };
     let bar = if ctx.quiet || !output::stderr_is_terminal() {
         ProgressBar::hidden()

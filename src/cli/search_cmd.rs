@@ -15,13 +15,20 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<ExitCode> {
     let filters = super::filters(&args.filters);
     let query = args.query.join(" ");
     let started = std::time::Instant::now();
-    let results = retrieve::search(&store, &query, &filters, args.limit)?;
+    let results = if args.semantic {
+        let embedder =
+            super::embedder(ctx)?.ok_or_else(|| crate::embed::not_configured("--semantic"))?;
+        retrieve::hybrid::search_hybrid(&store, &embedder, &query, &filters, args.limit)?
+    } else {
+        retrieve::search(&store, &query, &filters, args.limit)?
+    };
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
     if args.json {
         let hits: Vec<Value> = results.hits.iter().map(hit_json).collect();
         return output::print_json(&json!({
             "query": results.query,
             "mode": results.mode,
+            "semantic": args.semantic,
             "total": results.total,
             "took_ms": (took_ms * 1000.0).round() / 1000.0,
             "hits": hits,

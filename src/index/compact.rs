@@ -1,13 +1,15 @@
 //! Compact in-memory forms for the manifest, which holds one entry per
 //! indexed file (a million files must fit in a few hundred MB): a sorted
 //! vector in place of a B-tree for the small per-file maps (one allocation,
-//! binary-search lookups, serialized as the same JSON object), and interned
-//! metadata key names (a corpus has a few dozen, repeated on every file).
+//! binary-search lookups, serialized as the same JSON object), interned
+//! metadata key names (a corpus has a few dozen, repeated on every file) and
+//! interned per-file key counts (most files of a corpus have the same).
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Mutex;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashSet;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -15,7 +17,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A map kept as a vector sorted by key. Build it from sorted or unsorted
 /// pairs with `collect()`; it is read far more than it is changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SortedMap<K, V>(Vec<(K, V)>);
 
 impl<K, V> Default for SortedMap<K, V> {
@@ -173,6 +175,53 @@ impl<'de> Deserialize<'de> for Sym {
     }
 }
 
+/// Metadata key → number of documents with it, for one file; equal maps
+/// share one allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyCounts(Arc<SortedMap<Sym, u32>>);
+
+type Counts = SortedMap<Sym, u32>;
+static KEY_COUNTS: Mutex<Option<FxHashSet<Arc<Counts>>>> = Mutex::new(None);
+
+impl KeyCounts {
+    /// The shared copy of `map`.
+    pub fn new(map: SortedMap<Sym, u32>) -> KeyCounts {
+        let mut guard = KEY_COUNTS.lock().unwrap_or_else(|p| p.into_inner());
+        let set = guard.get_or_insert_with(FxHashSet::default);
+        if let Some(known) = set.get(&map) {
+            return KeyCounts(known.clone());
+        }
+        let shared = Arc::new(map);
+        set.insert(shared.clone());
+        KeyCounts(shared)
+    }
+}
+
+impl Deref for KeyCounts {
+    type Target = SortedMap<Sym, u32>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FromIterator<(Sym, u32)> for KeyCounts {
+    fn from_iter<I: IntoIterator<Item = (Sym, u32)>>(iter: I) -> Self {
+        KeyCounts::new(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for KeyCounts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for KeyCounts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        SortedMap::deserialize(d).map(KeyCounts::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +252,16 @@ mod tests {
         assert!(std::ptr::eq(a.as_str(), b.as_str()));
         let m: SortedMap<Sym, u32> = [(Sym::new("kind"), 1)].into_iter().collect();
         assert_eq!(m.get("kind"), Some(&1));
+        let (x, y): (KeyCounts, KeyCounts) = (
+            serde_json::from_str(r#"{"kind":1,"segment":1}"#).unwrap(),
+            [(Sym::new("segment"), 1), (Sym::new("kind"), 1)]
+                .into_iter()
+                .collect(),
+        );
+        assert!(Arc::ptr_eq(&x.0, &y.0), "equal counts share one copy");
+        assert_eq!(
+            serde_json::to_string(&x).unwrap(),
+            r#"{"kind":1,"segment":1}"#
+        );
     }
 }

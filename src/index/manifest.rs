@@ -12,12 +12,11 @@
 //! commit and uses it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{SortedMap, Sym};
+use super::compact::{KeyCounts, SortedMap};
 use crate::error::{Error, Result};
 use crate::ingest::accounts::Accounts;
 use crate::ingest::walk::Stamp;
@@ -47,6 +46,10 @@ pub struct Manifest {
     /// The CRM table given with `--accounts`, remembered for re-indexing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<AccountsState>,
+    /// The embedding model passages get vectors from (`index --embed`),
+    /// remembered for re-indexing until `--no-embed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_model: Option<PathBuf>,
     /// Indexed files by stored path.
     pub files: BTreeMap<String, FileEntry>,
 }
@@ -71,7 +74,7 @@ pub struct FileEntry {
     pub docs: SortedMap<String, u64>,
     /// Metadata keys of the file's documents → how many documents have each.
     #[serde(default)]
-    pub keys: SortedMap<Sym, u32>,
+    pub keys: KeyCounts,
     /// Accounts referenced by the file's documents, sorted.
     #[serde(default)]
     pub accounts: Vec<String>,
@@ -115,9 +118,13 @@ impl Manifest {
     /// Step 1 of the commit protocol: writes and syncs `manifest.next.json`.
     pub fn write_next(&self, dir: &Path) -> Result<()> {
         let path = dir.join(MANIFEST_NEXT);
-        let json = serde_json::to_vec(self).map_err(|e| Error::io(&path, e.into()))?;
-        let mut f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        f.write_all(&json).map_err(|e| Error::io(&path, e))?;
+        let f = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        // streamed: a manifest of a million files is a few hundred MB of JSON
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        serde_json::to_writer(&mut w, self).map_err(|e| Error::io(&path, e.into()))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io(&path, e))?;
         Ok(())
     }
@@ -142,7 +149,7 @@ impl Manifest {
     pub fn fields(&self) -> BTreeMap<String, u64> {
         let mut out: BTreeMap<String, u64> = BTreeMap::new();
         for f in self.files.values() {
-            for (k, n) in &f.keys {
+            for (k, n) in f.keys.iter() {
                 *out.entry(k.as_str().to_owned()).or_default() += u64::from(*n);
             }
         }

@@ -44,6 +44,8 @@ pub struct Fields {
     pub meta_raw: Field,
     /// Who said the passage, as written (transcripts).
     pub speaker: Field,
+    /// The passage's sentence embedding, int8-quantised (`index --embed`).
+    pub vector: Field,
 }
 
 impl Fields {
@@ -78,6 +80,7 @@ impl Fields {
         );
         let meta_raw = b.add_text_field("meta_raw", STORED);
         let speaker = b.add_text_field("speaker", STORED);
+        let vector = b.add_bytes_field("vector", STORED);
         let fields = Fields {
             text,
             doc_id,
@@ -90,6 +93,7 @@ impl Fields {
             meta,
             meta_raw,
             speaker,
+            vector,
         };
         (b.build(), fields)
     }

@@ -18,6 +18,9 @@ pub const TANTIVY_DIR: &str = "tantivy";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CommitPayload {
     pub generation: u64,
+    /// The model folder the stored passage vectors come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embed_model: Option<PathBuf>,
 }
 
 impl CommitPayload {
@@ -38,6 +41,8 @@ pub struct Store {
     pub fields: Fields,
     pub generation: u64,
     pub paths: PathMap,
+    /// The model folder the stored passage vectors come from, if any.
+    pub embed_model: Option<PathBuf>,
     reader: IndexReader,
 }
 
@@ -64,6 +69,7 @@ impl Store {
             dir: dir.into(),
             paths: PathMap::for_index(dir),
             generation: payload.generation,
+            embed_model: payload.embed_model,
             index,
             fields,
             reader,

@@ -22,6 +22,8 @@ use super::paths::{PathMap, absolute};
 use super::schema::{Fields, register_tokenizers};
 use super::store::{CommitPayload, TANTIVY_DIR};
 use crate::clock::now_rfc3339;
+use crate::embed::Embedder;
+use crate::embed::vector::quantize;
 use crate::error::{Error, Result};
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
@@ -51,6 +53,20 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Writer memory budget in MB, shared by the threads.
     pub memory_mb: usize,
+    /// Passage vectors: `--embed`, `--no-embed`, or as the index remembers.
+    pub embed: EmbedChoice,
+}
+
+/// Whether passages get sentence-embedding vectors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum EmbedChoice {
+    /// As the last run did.
+    #[default]
+    Keep,
+    /// With the model in this folder (`--embed`).
+    On(PathBuf),
+    /// No vectors (`--no-embed`).
+    Off,
 }
 
 /// A file left out of this run.
@@ -126,6 +142,10 @@ struct Ctx<'a> {
     parse: ParseOptions,
     settings: u64,
     observer: &'a dyn Observer,
+    embedder: Option<&'a Embedder>,
+    /// Mixed into document hashes when passages carry vectors, so that
+    /// turning vectors on, off or to another model re-adds every document.
+    vector_salt: u64,
 }
 
 /// Per-file result of a worker.
@@ -214,7 +234,19 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             "nothing to index: name a folder or file, e.g. `insight index examples/`",
         ));
     }
-    let settings = settings_hash(&run_meta, opts.text_column.as_deref(), accounts.as_ref());
+    // the embedding model: chosen now, or remembered
+    let embed_dir = match &opts.embed {
+        EmbedChoice::On(dir) => Some(absolute(dir)),
+        EmbedChoice::Off => None,
+        EmbedChoice::Keep => old.embed_model.clone(),
+    };
+    let embedder = embed_dir.as_deref().map(Embedder::load).transpose()?;
+    let settings = settings_hash(
+        &run_meta,
+        opts.text_column.as_deref(),
+        accounts.as_ref(),
+        embed_dir.as_deref(),
+    );
 
     let mut exclude = vec![dir.canonicalize().unwrap_or_else(|_| absolute(dir))];
     if let Some(a) = &accounts {
@@ -269,6 +301,10 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         },
         settings,
         observer,
+        embedder: embedder.as_ref(),
+        vector_salt: embed_dir.as_deref().map_or(0, |d| {
+            xxhash_rust::xxh3::xxh3_64(d.as_os_str().as_encoded_bytes())
+        }),
     };
     observer.event(Event::Start {
         files: work.len() as u64,
@@ -357,12 +393,14 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             &roots.iter().map(|r| paths.store(r)).collect::<Vec<_>>(),
         ),
         accounts,
+        embed_model: embed_dir,
         files,
     };
     manifest.write_next(dir)?;
     if changed {
         let payload = serde_json::to_string(&CommitPayload {
             generation: manifest.generation,
+            embed_model: manifest.embed_model.clone(),
         })
         .unwrap_or_default();
         let mut prepared = writer
@@ -489,8 +527,13 @@ fn settings_hash(
     run_meta: &Metadata,
     text_column: Option<&str>,
     accounts: Option<&AccountsState>,
+    embed: Option<&Path>,
 ) -> u64 {
     let mut h = Xxh3::new();
+    if let Some(dir) = embed {
+        h.update(b"embed\0");
+        h.update(dir.as_os_str().as_encoded_bytes());
+    }
     h.update(&VERSION.to_le_bytes());
     h.update(
         serde_json::to_string(run_meta)
@@ -628,7 +671,7 @@ fn process(
         if let Some(a) = doc.meta.first("account") {
             accounts.insert(a.to_string());
         }
-        let h = doc_hash(&doc);
+        let h = doc_hash(&doc) ^ ctx.vector_salt;
         match old_docs.get(&doc.part) {
             Some(&oh) if oh == h => out.unchanged += 1,
             Some(_) => {
@@ -735,6 +778,13 @@ fn add_document(
         .collect();
     let object = lowercase_object(&doc.meta);
     let raw = serde_json::to_string(&doc.meta).unwrap_or_default();
+    let vectors = match ctx.embedder {
+        Some(e) => {
+            let texts: Vec<&str> = doc.passages.iter().map(|p| p.text.as_str()).collect();
+            e.embed(&texts)?
+        }
+        None => Vec::new(),
+    };
     for (i, p) in doc.passages.iter().enumerate() {
         let mut meta = object.clone();
         let speaker = p.speaker.as_deref().or_else(|| doc.meta.first("speaker"));
@@ -759,6 +809,9 @@ fn add_document(
         d.add_object(f.meta, meta);
         if i == 0 {
             d.add_text(f.meta_raw, &raw);
+        }
+        if let Some(v) = vectors.get(i) {
+            d.add_bytes(f.vector, &quantize(v));
         }
         ctx.writer
             .add_document(d)

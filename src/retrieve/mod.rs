@@ -1,9 +1,11 @@
 //! Retrieval over the index: reading queries (`query`), metadata filters
-//! (`filters`), ranked passages with snippets (`search`) and document and
-//! account counts per group (`groups`).
+//! (`filters`), ranked passages with snippets (`search`), the same re-ranked
+//! by meaning when an embedding model is configured (`hybrid`), and document
+//! and account counts per group (`groups`).
 
 pub mod filters;
 pub mod groups;
+pub mod hybrid;
 pub mod query;
 pub mod search;
 

@@ -73,6 +73,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// Position of the passage in its document (0 is the first).
     pub ordinal: u64,
+    /// The stored sentence embedding, quantised (`index --embed`).
+    pub vector: Option<Vec<u8>>,
 }
 
 impl Hit {
@@ -255,8 +257,13 @@ impl<'a> Loader<'a> {
             .get_first(f.ordinal)
             .and_then(|v| v.as_u64())
             .unwrap_or(0);
+        let vector = doc
+            .get_first(f.vector)
+            .and_then(|v| v.as_bytes())
+            .map(<[u8]>::to_vec);
         Ok(Hit {
             ordinal,
+            vector,
             score,
             doc_id,
             path: self.store.paths.display(&text_of(f.path)),

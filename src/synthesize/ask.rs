@@ -11,6 +11,7 @@ use tantivy::Term;
 use super::cite::{CleaningSink, Finisher};
 use super::context::{is_internal, passage_line};
 use crate::config::Config;
+use crate::embed::Embedder;
 use crate::error::Result;
 use crate::index::Store;
 use crate::llm::cache::Cache;
@@ -21,6 +22,7 @@ use crate::llm::{
     ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
 };
 use crate::retrieve::groups::person_names;
+use crate::retrieve::hybrid::search_hybrid;
 use crate::retrieve::query::{stems, topic_words};
 use crate::retrieve::search::{implied_words, segment_words};
 use crate::retrieve::{Filters, Hit, search};
@@ -101,6 +103,8 @@ pub struct Asker<'a> {
     template: Template,
     redactor: Redactor,
     redaction: Redaction,
+    /// The local embedding model, when configured: retrieval is hybrid.
+    embedder: Option<Embedder>,
 }
 
 impl<'a> Asker<'a> {
@@ -129,6 +133,9 @@ impl<'a> Asker<'a> {
         };
         let redactor = Redactor::new(enabled, names, &config.redact.patterns)
             .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
+        let embedder = crate::embed::model_dir(config)
+            .map(|dir| Embedder::load(&dir))
+            .transpose()?;
         Ok(Asker {
             store,
             settings,
@@ -136,6 +143,7 @@ impl<'a> Asker<'a> {
             template,
             redactor,
             redaction: Redaction::default(),
+            embedder,
         })
     }
 
@@ -145,7 +153,8 @@ impl<'a> Asker<'a> {
     }
 
     /// Retrieves the passages for a question (a follow-up also searches with
-    /// the previous question's words).
+    /// the previous question's words), re-ranked by meaning when an
+    /// embedding model is configured.
     pub fn retrieve(
         &self,
         question: &str,
@@ -157,7 +166,10 @@ impl<'a> Asker<'a> {
             Some(prev) => format!("{question} {}", prev.question),
             None => question.to_string(),
         };
-        Ok(search(self.store, &query, filters, limit)?.hits)
+        match &self.embedder {
+            Some(e) => Ok(search_hybrid(self.store, e, &query, filters, limit)?.hits),
+            None => Ok(search(self.store, &query, filters, limit)?.hits),
+        }
     }
 
     /// Answers `question` from `hits`, streaming to `sink` when asked to.

@@ -148,6 +148,7 @@ pub fn gather(
         let mut hit = hit;
         hit.meta.retain(|k| KEPT_KEYS.contains(&k));
         hit.snippet = Default::default();
+        hit.vector = None;
         ev.passages.push(EvPassage { hit, groups });
     }
     Ok(ev)

@@ -42,6 +42,7 @@ impl Env {
             .env_remove("INSIGHT_INDEX")
             .env_remove("INSIGHT_PROVIDER")
             .env_remove("INSIGHT_BASE_URL")
+            .env_remove("INSIGHT_EMBED_MODEL")
             .env_remove("OPENAI_API_KEY")
             .env_remove("ANTHROPIC_API_KEY");
         c

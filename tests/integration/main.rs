@@ -14,4 +14,5 @@ mod llm;
 mod real_model;
 mod repl;
 mod robustness;
+mod semantic;
 mod summarize;
