@@ -30,6 +30,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
         filters: super::filters(&args.filters),
         top: args.top.max(1),
         internal: config.summarize.internal_speakers.clone(),
+        embedder: super::embedder(ctx)?.map(std::sync::Arc::new),
     };
     let summary: Summary = match settings.provider {
         ProviderKind::Extractive => {

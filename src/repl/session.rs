@@ -362,6 +362,7 @@ impl<'a> Session<'a> {
             filters: self.filters.clone(),
             top: 5,
             internal: self.config.summarize.internal_speakers.clone(),
+            embedder: self.asker.embedder(),
         };
         let settings = self.asker.settings().clone();
         let summary = if settings.provider == ProviderKind::Extractive {

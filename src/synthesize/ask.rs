@@ -6,6 +6,7 @@
 //! carry over between questions (the REPL's follow-ups).
 
 use serde::Serialize;
+use std::sync::Arc;
 use tantivy::Term;
 
 use super::cite::{CleaningSink, Finisher};
@@ -104,7 +105,7 @@ pub struct Asker<'a> {
     redactor: Redactor,
     redaction: Redaction,
     /// The local embedding model, when configured: retrieval is hybrid.
-    embedder: Option<Embedder>,
+    embedder: Option<Arc<Embedder>>,
 }
 
 impl<'a> Asker<'a> {
@@ -134,7 +135,7 @@ impl<'a> Asker<'a> {
         let redactor = Redactor::new(enabled, names, &config.redact.patterns)
             .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
         let embedder = crate::embed::model_dir(config)
-            .map(|dir| Embedder::load(&dir))
+            .map(|dir| Embedder::load(&dir).map(Arc::new))
             .transpose()?;
         Ok(Asker {
             store,
@@ -145,6 +146,11 @@ impl<'a> Asker<'a> {
             redaction: Redaction::default(),
             embedder,
         })
+    }
+
+    /// The local embedding model, when one is configured.
+    pub fn embedder(&self) -> Option<Arc<Embedder>> {
+        self.embedder.clone()
     }
 
     /// The provider settings in use.

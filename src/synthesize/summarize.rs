@@ -5,6 +5,7 @@
 //! mentions), ranked, and given verified quotes.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -16,6 +17,7 @@ use super::mapreduce::{Plan, Progress, Runner, plan};
 use super::themes::{Draft, Theme, extract, rank};
 use crate::clock::now_rfc3339;
 use crate::config::Config;
+use crate::embed::Embedder;
 use crate::error::Result;
 use crate::index::Store;
 use crate::llm::cache::Cache;
@@ -35,6 +37,8 @@ pub struct Options {
     pub top: usize,
     /// Speaker names of our own side, besides the documents' `internal` lists.
     pub internal: Vec<String>,
+    /// The local embedding model: offline themes are clustered by meaning.
+    pub embedder: Option<Arc<Embedder>>,
 }
 
 /// One group's themes.
@@ -113,7 +117,7 @@ pub fn prepare(store: &Store, opts: &Options) -> Result<Prepared> {
 }
 
 /// Themes found offline.
-pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Vec<Draft> {
+pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<Vec<Draft>> {
     let searcher = store.searcher();
     let n = searcher.num_docs().max(1) as f32;
     let key_df = (n * 0.05).max(12.0);
@@ -149,7 +153,18 @@ pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Vec<Draft
                 .collect::<Vec<_>>()
         })
         .collect();
-    extract(ev, opts.lens, &idf, &is_key, &names)
+    let embed = opts
+        .embedder
+        .as_ref()
+        .map(|e| move |texts: &[&str]| e.embed(texts));
+    extract(
+        ev,
+        opts.lens,
+        &idf,
+        &is_key,
+        &names,
+        embed.as_ref().map(|f| f as &super::themes::EmbedFn<'_>),
+    )
 }
 
 /// Counts each draft per group, ranks, keeps the top themes; adds the
@@ -239,7 +254,7 @@ pub fn assemble(
 pub fn summarize_offline(store: &Store, opts: &Options, compare: bool) -> Result<Summary> {
     let started = Instant::now();
     let prep = prepare(store, opts)?;
-    let drafts = offline_drafts(store, opts, &prep.evidence);
+    let drafts = offline_drafts(store, opts, &prep.evidence)?;
     let signal_passages = prep.evidence.signal_passages();
     let (groups, compare) = assemble(prep, &drafts, opts, compare, true);
     let run = RunStats {

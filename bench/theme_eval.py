@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Theme quality of `insight summarize --provider extractive`, lexical
+clustering against semantic clustering (with the local embedding model).
+
+For every planted (theme, segment) pair of a corpus's truth.json, the
+reported theme whose accounts best overlap the planted accounts is its match;
+a pair is recalled when that overlap (Jaccard) is at least 0.5 among the top
+N themes of the segment. Reports theme recall and the mean relative error of
+the matched themes' account counts.
+
+  bench/theme_eval.py --corpus DIR [--index-path DIR/notes] [--top 5] \
+      [--model .models/all-MiniLM-L6-v2] [--insight target/release/insight]
+"""
+import argparse, csv, json, os, shutil, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run(insight, index, args, model):
+    env = {k: v for k, v in os.environ.items() if k != "INSIGHT_EMBED_MODEL"}
+    if model:
+        env["INSIGHT_EMBED_MODEL"] = model
+    start = time.perf_counter()
+    r = subprocess.run([insight, "--index", index] + args, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit(f"insight {' '.join(args)} failed:\n{r.stderr}")
+    return r.stdout, time.perf_counter() - start
+
+
+def evaluate(summary, truth, segment_of):
+    pairs, found, errors = 0, 0, []
+    groups = {g["value"]: g for g in summary["groups"]}
+    for theme, t in truth["themes"].items():
+        for seg, g in groups.items():
+            if t["segment"] not in (seg, "all"):
+                continue
+            planted = {a for a in t["accounts"] if segment_of.get(a) == seg}
+            if not planted:
+                continue
+            pairs += 1
+            best, best_j = None, 0.0
+            for th in g["themes"]:
+                ids = set(th["account_ids"])
+                j = len(ids & planted) / max(1, len(ids | planted))
+                if j > best_j:
+                    best, best_j = th, j
+            if best is not None and best_j >= 0.5:
+                found += 1
+                errors.append(abs(best["accounts"] - len(planted)) / len(planted))
+    return {
+        "pairs": pairs,
+        "recall": round(found / max(1, pairs), 3),
+        "count_error": round(sum(errors) / len(errors), 3) if errors else None,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", required=True, help="folder with truth.json and accounts.csv")
+    ap.add_argument("--index-path", help="what to index (default: the corpus folder)")
+    ap.add_argument("--top", type=int, default=5)
+    ap.add_argument("--model", default=os.path.join(ROOT, ".models", "all-MiniLM-L6-v2"))
+    ap.add_argument("--insight", default=os.path.join(ROOT, "target", "release", "insight"))
+    args = ap.parse_args()
+    truth = json.load(open(os.path.join(args.corpus, "truth.json")))
+    accounts = os.path.join(args.corpus, "accounts.csv")
+    segment_of = {r.get("account") or r.get("id"): r["segment"] for r in csv.DictReader(open(accounts))}
+    tmp = tempfile.mkdtemp()
+    try:
+        index = os.path.join(tmp, "index")
+        run(args.insight, index, ["index", args.index_path or args.corpus, "--accounts", accounts, "-q"], None)
+        out = {}
+        for name, model in (("lexical", None), ("semantic", args.model)):
+            text, secs = run(args.insight, index, ["summarize", "--format", "json", "--top", str(args.top), "-q"], model)
+            res = evaluate(json.loads(text), truth, segment_of)
+            res["seconds"] = round(secs, 2)
+            out[name] = res
+        print(json.dumps(out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
