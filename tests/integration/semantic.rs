@@ -167,3 +167,83 @@ fn index_embed_stores_vectors_incrementally_and_search_uses_them() {
     let off = with_model(&["index", "--no-embed", "--json"]);
     assert_eq!(off["updated"], first["documents"], "{off}");
 }
+
+/// Per planted pain of the paraphrase fixture: whether the reported theme
+/// whose accounts best match the planted ones overlaps them by half or more.
+fn recalled(summary: &Value) -> Vec<(String, bool)> {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paraphrase");
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture.join("truth.json")).unwrap())
+            .unwrap();
+    let mut out = Vec::new();
+    for (pain, t) in truth["themes"].as_object().unwrap() {
+        let planted: std::collections::BTreeSet<&str> = t["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for g in summary["groups"].as_array().unwrap() {
+            let ids_in_group: std::collections::BTreeSet<&str> = planted
+                .iter()
+                .copied()
+                .filter(|a| {
+                    let n: u32 = a[4..].parse().unwrap();
+                    // the fixture alternates segments: even numbers are smb
+                    (n % 2 == 0) == (g["value"] == "smb")
+                })
+                .collect();
+            let best = g["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|th| {
+                    let ids: std::collections::BTreeSet<&str> = th["account_ids"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    ids.intersection(&ids_in_group).count() as f64
+                        / ids.union(&ids_in_group).count().max(1) as f64
+                })
+                .fold(0.0, f64::max);
+            out.push((format!("{}/{pain}", s(g, "value")), best >= 0.5));
+        }
+    }
+    out
+}
+
+#[test]
+fn semantic_clustering_groups_a_pain_told_in_many_words() {
+    let Some(model) = model() else { return };
+    let env = Env::new();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paraphrase");
+    env.json(&[
+        "index",
+        fixture.join("notes").to_str().unwrap(),
+        "--accounts",
+        fixture.join("accounts.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    let summarize = |with_model: bool| -> Value {
+        let mut c = env.cmd();
+        if with_model {
+            c.env("INSIGHT_EMBED_MODEL", &model);
+        }
+        let out = c.args(["summarize", "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let semantic = recalled(&summarize(true));
+    let lexical = recalled(&summarize(false));
+    let hits = |r: &[(String, bool)]| r.iter().filter(|(_, ok)| *ok).count();
+    assert_eq!(semantic.len(), 6, "3 pains × 2 segments");
+    assert!(hits(&semantic) >= 5, "semantic: {semantic:?}");
+    assert!(
+        hits(&semantic) > hits(&lexical),
+        "semantic {semantic:?}\nlexical {lexical:?}"
+    );
+}
