@@ -33,7 +33,7 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IndexConfig {
-    /// Writer memory budget in MB, shared by the indexing threads (default 512).
+    /// Writer memory budget in MB, shared by the indexing threads (default 256; more is not faster, see BENCHMARKS.md).
     pub memory_mb: Option<usize>,
     /// Indexing threads (default: one per core, at most 8).
     pub threads: Option<usize>,

@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
         text_column: args.text_column.clone(),
         rebuild: args.rebuild,
         threads: args.threads.or(config.index.threads).unwrap_or(0),
-        memory_mb: config.index.memory_mb.unwrap_or(512),
+        memory_mb: config.index.memory_mb.unwrap_or(256),
         embed: if args.no_embed {
             EmbedChoice::Off
         } else if args.embed {
