@@ -217,13 +217,7 @@ mod tests {
     use super::*;
 
     fn tokens(text: &str) -> Vec<String> {
-        let mut a = text_analyzer();
-        let mut s = a.token_stream(text);
-        let mut out = Vec::new();
-        while s.advance() {
-            out.push(s.token().text.clone());
-        }
-        out
+        crate::retrieve::query::stems(text)
     }
 
     #[test]
