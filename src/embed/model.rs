@@ -90,7 +90,7 @@ impl Embedder {
             tokenizer,
             device,
             dim: config.hidden_size,
-            dir: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+            dir: crate::index::paths::absolute(dir),
         })
     }
 
@@ -99,7 +99,7 @@ impl Embedder {
         self.dim
     }
 
-    /// The model folder, absolute.
+    /// The model folder, absolute and normalised (how the index records it).
     pub fn dir(&self) -> &Path {
         &self.dir
     }
