@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
+use rayon::prelude::*;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 
-/// Sentences per forward pass.
+/// Most texts per forward pass.
 const BATCH: usize = 32;
+/// Padded tokens per forward pass, roughly (estimated from lengths): short
+/// sentences go 32 at a time, passages a handful, so that batches are many
+/// (they run in parallel) and little time goes into padding.
+const BATCH_TOKENS: usize = 1024;
 /// Longest input in tokens (what all-MiniLM-L6-v2 was trained with).
 const MAX_TOKENS: usize = 256;
 
@@ -105,14 +110,35 @@ impl Embedder {
     }
 
     /// Unit vectors for `texts`, in order. Texts are batched by length so
-    /// that little time goes into padding.
+    /// that little time goes into padding, and batches run in parallel.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        // shortest first, so a batch's last text is its longest
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
+        let tokens = |i: usize| texts[i].len() / 4 + 2;
+        let mut chunks: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        for end in 1..=order.len() {
+            let full = end == order.len()
+                || end - start == BATCH
+                || (end - start + 1) * tokens(order[end]) > BATCH_TOKENS;
+            if full {
+                chunks.push(&order[start..end]);
+                start = end;
+            }
+        }
+        // batches run side by side: one forward pass keeps barely more than
+        // one core busy (measured: 1.1 of 2)
+        let done: Vec<Vec<Vec<f32>>> = chunks
+            .par_iter()
+            .map(|chunk| {
+                let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+                self.embed_batch(&batch)
+            })
+            .collect::<Result<_>>()?;
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            for (i, v) in chunk.iter().zip(self.embed_batch(&batch)?) {
+        for (chunk, vectors) in chunks.iter().zip(done) {
+            for (i, v) in chunk.iter().zip(vectors) {
                 out[*i] = v;
             }
         }
