@@ -63,6 +63,7 @@ pub fn run(ctx: &Context, args: &AskArgs) -> Result<ExitCode> {
         &config,
         args.llm.no_cache,
         args.llm.no_redact,
+        crate::embed::load(&config)?.map(std::sync::Arc::new),
     )?;
     let hits = asker.retrieve(&question, &filters, args.limit, &[])?;
     let stream = args.stream || (!args.json && !args.no_stream && std::io::stdout().is_terminal());

@@ -40,14 +40,6 @@ impl Context {
     }
 }
 
-/// The configured embedding model, loaded; `None` when none is configured.
-pub fn embedder(ctx: &Context) -> Result<Option<crate::embed::Embedder>> {
-    let config = ctx.config()?;
-    crate::embed::model_dir(&config)
-        .map(|dir| crate::embed::Embedder::load(&dir))
-        .transpose()
-}
-
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     output::init_color(cli.color);

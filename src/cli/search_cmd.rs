@@ -16,8 +16,8 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<ExitCode> {
     let query = args.query.join(" ");
     let started = std::time::Instant::now();
     let results = if args.semantic {
-        let embedder =
-            super::embedder(ctx)?.ok_or_else(|| crate::embed::not_configured("--semantic"))?;
+        let embedder = crate::embed::load(&ctx.config()?)?
+            .ok_or_else(|| crate::embed::not_configured("--semantic"))?;
         retrieve::hybrid::search_hybrid(&store, &embedder, &query, &filters, args.limit)?
     } else {
         retrieve::search(&store, &query, &filters, args.limit)?

@@ -24,13 +24,13 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
     let config = ctx.config()?;
     let settings = super::llm_settings(&args.llm, &config)?;
-    let opts = Options {
+    let mut opts = Options {
         by: crate::ingest::meta::normalize_key(&args.by),
         lens: args.lens,
         filters: super::filters(&args.filters),
         top: args.top.max(1),
         internal: config.summarize.internal_speakers.clone(),
-        embedder: super::embedder(ctx)?.map(std::sync::Arc::new),
+        embedder: None,
     };
     let summary: Summary = match settings.provider {
         ProviderKind::Extractive => {
@@ -40,6 +40,8 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::Success);
             }
+            // the offline provider clusters by meaning when a model is configured
+            opts.embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
             summarize_offline(&store, &opts, args.compare)?
         }
         _ => {

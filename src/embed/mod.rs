@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 pub use model::Embedder;
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// Environment variable naming the model folder (beats `[embed] model_dir`).
 pub const MODEL_ENV: &str = "INSIGHT_EMBED_MODEL";
@@ -28,6 +28,13 @@ pub fn model_dir(config: &Config) -> Option<PathBuf> {
         Some(base) if dir.is_relative() => base.join(dir),
         _ => dir.clone(),
     })
+}
+
+/// The configured model, loaded; `None` when none is configured.
+pub fn load(config: &Config) -> Result<Option<Embedder>> {
+    model_dir(config)
+        .map(|dir| Embedder::load(&dir))
+        .transpose()
 }
 
 /// The error for `flag` (`--semantic`, `--embed`) when no model is configured.

@@ -66,7 +66,15 @@ impl<'a> Session<'a> {
     pub fn new(ctx: &'a Context, store: &'a Store, start: Start) -> Result<Session<'a>> {
         let config = ctx.config()?;
         let settings = LlmSettings::from_env(&start.llm, &config.llm)?;
-        let asker = Asker::new(store, settings, &config, start.no_cache, start.no_redact)?;
+        let embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
+        let asker = Asker::new(
+            store,
+            settings,
+            &config,
+            start.no_cache,
+            start.no_redact,
+            embedder,
+        )?;
         let rt = crate::cli::runtime()?;
         // from now on Ctrl-C outside the line editor reaches the session (which
         // cancels the answer in progress), not the default handler
@@ -210,6 +218,7 @@ impl<'a> Session<'a> {
             &self.config,
             self.no_cache,
             self.no_redact,
+            self.asker.embedder(), // the model stays loaded
         )?;
         self.flags = flags;
         print(&format!(

@@ -110,13 +110,15 @@ pub struct Asker<'a> {
 
 impl<'a> Asker<'a> {
     /// Sets up the provider, the prompt and the redactor (names come from the
-    /// index: speakers, our own people and CRM contact columns).
+    /// index: speakers, our own people and CRM contact columns). With an
+    /// `embedder`, retrieval is hybrid.
     pub fn new(
         store: &'a Store,
         settings: LlmSettings,
         config: &Config,
         no_cache: bool,
         no_redact: bool,
+        embedder: Option<Arc<Embedder>>,
     ) -> Result<Asker<'a>> {
         let client = match settings.provider {
             ProviderKind::Extractive => None,
@@ -134,9 +136,6 @@ impl<'a> Asker<'a> {
         };
         let redactor = Redactor::new(enabled, names, &config.redact.patterns)
             .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
-        let embedder = crate::embed::model_dir(config)
-            .map(|dir| Embedder::load(&dir).map(Arc::new))
-            .transpose()?;
         Ok(Asker {
             store,
             settings,

@@ -726,7 +726,7 @@ async fn follow_up_questions_carry_the_previous_turn() {
         ..Default::default()
     };
     let settings = LlmSettings::resolve(&flags, &config.llm, &|_| None).unwrap();
-    let mut asker = Asker::new(&store, settings, &config, true, false).unwrap();
+    let mut asker = Asker::new(&store, settings, &config, true, false, None).unwrap();
     let history = vec![Turn {
         question: "What do enterprise accounts say about provisioning?".into(),
         answer: "They create every user by hand [1].".into(),
