@@ -361,8 +361,8 @@ fn truncate(text: &str, max: usize) -> String {
 /// Every passage of the document `doc_id`, in order.
 pub fn document(store: &Store, doc_id: &str) -> Result<Vec<Hit>> {
     let searcher = store.searcher();
-    let term = tantivy::Term::from_field_text(store.fields.doc_id, doc_id);
-    let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+    let term = Term::from_field_text(store.fields.doc_id, doc_id);
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
     let found = searcher
         .search(&query, &tantivy::collector::DocSetCollector)
         .map_err(|e| Error::tantivy(&store.dir, e))?;

@@ -55,13 +55,10 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// Distinct passages that carry a signal sentence.
+    /// Distinct passages that carry a signal sentence: all of them, since
+    /// the others are not kept.
     pub fn signal_passages(&self) -> usize {
-        self.signals
-            .iter()
-            .map(|s| s.passage)
-            .collect::<HashSet<_>>()
-            .len()
+        self.passages.len()
     }
 }
 
@@ -116,7 +113,7 @@ pub fn gather(
     let mut loader = Loader::new(store);
     let mut ev = Evidence::default();
     for addr in addresses {
-        let hit = loader.hit(addr, 0.0, None)?;
+        let mut hit = loader.hit(addr, 0.0, None)?;
         let speaker = hit.field("speaker").map(str::to_lowercase);
         let internal = speaker.as_ref().is_some_and(|s| {
             extra.contains(s)
@@ -145,7 +142,6 @@ pub fn gather(
             continue; // a cue word without a signal: kept out of memory
         }
         let groups = hit.meta.get(by).iter().map(|v| v.to_lowercase()).collect();
-        let mut hit = hit;
         hit.meta.retain(|k| KEPT_KEYS.contains(&k));
         hit.snippet = Default::default();
         hit.vector = None;

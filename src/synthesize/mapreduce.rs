@@ -90,6 +90,32 @@ pub struct Runner<'a> {
     pub max_tokens_total: Option<u64>,
 }
 
+/// Packs `items`, in order, into runs whose costs add up to at most
+/// `budget` (an item costlier than the budget gets a run of its own).
+/// `cost(item, at)` is the item's cost at position `at` of its run.
+fn pack<T>(
+    items: impl IntoIterator<Item = T>,
+    budget: usize,
+    mut cost: impl FnMut(&T, usize) -> usize,
+) -> Vec<Vec<T>> {
+    let mut runs = Vec::new();
+    let mut cur: Vec<T> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let c = cost(&item, cur.len());
+        if used + c > budget && !cur.is_empty() {
+            runs.push(std::mem::take(&mut cur));
+            used = 0;
+        }
+        used += c;
+        cur.push(item);
+    }
+    if !cur.is_empty() {
+        runs.push(cur);
+    }
+    runs
+}
+
 /// Plans the map step.
 pub fn plan(
     ev: &Evidence,
@@ -130,28 +156,10 @@ pub fn plan(
         let available = mine.len();
         mine.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         mine.truncate(max_passages);
-        let mut chunks: Vec<Vec<usize>> = Vec::new();
-        let mut cur: Vec<usize> = Vec::new();
-        let mut used = 0usize;
-        for (p, _) in mine {
-            let line = passage_line(
-                cur.len() + 1,
-                &ev.passages[p].hit,
-                false,
-                redactor,
-                &mut scratch,
-            );
-            let cost = estimate_tokens(&line) + 1;
-            if used + cost > budget && !cur.is_empty() {
-                chunks.push(std::mem::take(&mut cur));
-                used = 0;
-            }
-            used += cost;
-            cur.push(p);
-        }
-        if !cur.is_empty() {
-            chunks.push(cur);
-        }
+        let chunks = pack(mine.into_iter().map(|(p, _)| p), budget, |&p, at| {
+            let line = passage_line(at + 1, &ev.passages[p].hit, false, redactor, &mut scratch);
+            estimate_tokens(&line) + 1
+        });
         for c in &chunks {
             let text: usize = c
                 .iter()
@@ -430,21 +438,9 @@ impl Runner<'_> {
         // titles carry personal data again once restored: redact them anew
         let mut titles = Redaction::default();
         // titles in batches that fit
-        let mut batches: Vec<Vec<usize>> = Vec::new();
-        let mut cur = Vec::new();
-        let mut used = 0;
-        for (i, t) in themes.iter().enumerate() {
-            let cost = estimate_tokens(&t.title) + 4;
-            if used + cost > budget.min(1500) && !cur.is_empty() {
-                batches.push(std::mem::take(&mut cur));
-                used = 0;
-            }
-            used += cost;
-            cur.push(i);
-        }
-        if !cur.is_empty() {
-            batches.push(cur);
-        }
+        let batches = pack(0..themes.len(), budget.min(1500), |&i, _| {
+            estimate_tokens(&themes[i].title) + 4
+        });
         let mut parent: Vec<usize> = (0..themes.len()).collect();
         let mut names: BTreeMap<usize, String> = BTreeMap::new();
         for batch in &batches {
@@ -804,6 +800,14 @@ fn json_objects(text: &str) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pack_fills_runs_up_to_the_budget() {
+        let runs = pack([3, 4, 2, 9, 1], 7, |&c, _| c);
+        assert_eq!(runs, vec![vec![3, 4], vec![2], vec![9], vec![1]]);
+        let by_position = pack(["a", "b", "c"], 3, |_, at| at + 1);
+        assert_eq!(by_position, vec![vec!["a", "b"], vec!["c"]]);
+    }
 
     #[test]
     fn parses_json_lines_arrays_and_loose_lines() {

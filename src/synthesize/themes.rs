@@ -14,10 +14,11 @@
 //!   sharing no key word stands alone.
 //!
 //! With a local embedding model (`[embed] model_dir`), step two works on
-//! meaning instead of shared words: each remaining sentence joins the theme
-//! whose centroid it is closest to (cosine ≥ [`SIMILAR`]) or starts one, and
-//! themes whose centroids are that close merge — "no SCIM", "we create users
-//! by hand" and "Okta only half works" end up together.
+//! meaning instead of shared words: the remaining sentences (what each is
+//! about, without its words of feeling) are clustered by average linkage,
+//! joining the step-one themes or each other while their mean similarity is
+//! at least [`SIMILAR`] — "no SCIM", "we create users by hand" and "Okta only
+//! half works" end up together. Step-one themes never merge with each other.
 //!
 //! Each theme is named from its key phrases.
 

