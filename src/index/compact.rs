@@ -69,7 +69,7 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
         if !v.is_sorted_by(|a, b| a.0 < b.0) {
             v.reverse();
             v.sort_by(|a, b| a.0.cmp(&b.0)); // stable: the last one first
-            v.dedup_by(|later, first| later.0 == first.0);
+            v.dedup_by(|dup, kept| dup.0 == kept.0);
         }
         v.shrink_to_fit();
         SortedMap(v)
