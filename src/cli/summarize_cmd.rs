@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
                 )?;
                 return Ok(ExitCode::Success);
             }
-            // the offline provider clusters by meaning when a model is configured
+            // themes are clustered by meaning when a model is configured
             opts.embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
             summarize_offline(&store, &opts, args.compare)?
         }
@@ -58,6 +58,8 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
                 dry_run(&prepared.plan, &settings, &config, args)?;
                 return Ok(ExitCode::Success);
             }
+            // the reduce step merges themes that mean the same when a model is configured
+            opts.embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
             let progress = Bar::new(ctx.quiet);
             let summary = super::runtime()?.block_on(summarize_with_model(
                 &store,
@@ -89,6 +91,12 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
         output::note(&format!(
             "the model named {} theme(s) without passage numbers; insight linked them to the passages that share their words",
             summary.run.matched_by_words
+        ));
+    }
+    if summary.run.merged_by_meaning > 0 && !ctx.quiet {
+        output::note(&format!(
+            "{} theme(s) merged into others that mean the same (embedding model)",
+            summary.run.merged_by_meaning
         ));
     }
     if summary.run.incomplete {

@@ -76,6 +76,8 @@ pub struct RunStats {
     /// Themes the model named without passage numbers, whose passages insight
     /// found by their words.
     pub matched_by_words: usize,
+    /// Themes merged into others because they meant the same (embedding model).
+    pub merged_by_meaning: usize,
     /// Stopped early (`--max-tokens-total`): resumable from the cache.
     pub incomplete: bool,
 }
@@ -361,6 +363,10 @@ pub async fn summarize_with_model(
         reduce,
         redactor,
     } = prepared;
+    let embed = opts
+        .embedder
+        .as_ref()
+        .map(|e| move |texts: &[&str]| e.embed(texts));
     let runner = Runner {
         client: &client,
         settings: run.settings,
@@ -369,6 +375,7 @@ pub async fn summarize_with_model(
         redactor: &redactor,
         lens: opts.lens,
         max_tokens_total: run.max_tokens_total,
+        embed: embed.as_ref().map(|f| f as &super::themes::EmbedFn<'_>),
     };
     let (drafts, mut stats) = runner.run(&prep.evidence, &plan, progress).await?;
     for g in &plan.groups {

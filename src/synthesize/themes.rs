@@ -65,9 +65,48 @@ pub struct Draft {
     pub key_phrases: Vec<String>,
     /// Supporting passages (indices into the evidence).
     pub passages: BTreeSet<usize>,
-    /// Quote candidates, best first: (passage, text).
-    pub quotes: Vec<(usize, String)>,
+    /// Quote candidates, best first.
+    pub quotes: Vec<QuoteCandidate>,
 }
+
+/// A sentence a theme may quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteCandidate {
+    /// Index into the evidence.
+    pub passage: usize,
+    pub text: String,
+    /// Candidates of one family say the same thing (the same words, or with
+    /// an embedding model, nearly the same meaning); a theme quotes one.
+    pub family: u64,
+}
+
+impl QuoteCandidate {
+    /// A candidate whose family is its words (case, punctuation and word
+    /// endings aside).
+    pub fn new(passage: usize, text: String) -> QuoteCandidate {
+        let family = word_family(&text);
+        QuoteCandidate {
+            passage,
+            text,
+            family,
+        }
+    }
+}
+
+/// The family of a sentence by its words: "We HATE the exports!" and "we
+/// hate the export" are one.
+fn word_family(text: &str) -> u64 {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .flat_map(stems)
+        .collect();
+    xxhash_rust::xxh3::xxh3_64(words.join(" ").as_bytes())
+}
+
+/// Cosine similarity above which two sentences count as saying the same
+/// thing (with all-MiniLM-L6-v2, on what they are about): one quote of them
+/// is enough.
+pub const NEAR_DUPLICATE: f32 = 0.9;
 
 /// How many quotes a theme shows at most.
 pub const MAX_QUOTES: usize = 3;
@@ -98,14 +137,17 @@ impl Draft {
             .iter()
             .filter_map(|&p| ev.passages[p].account().map(str::to_string))
             .collect();
-        // quotes: verbatim, short, distinct, from different accounts first
+        // quotes: verbatim, short, saying different things, from different
+        // accounts first
         let mut quotes: Vec<Quote> = Vec::new();
         let mut used_accounts: BTreeSet<Option<String>> = BTreeSet::new();
+        let mut used_families: BTreeSet<u64> = BTreeSet::new();
         for pass in 0..2 {
-            for (p, text) in &self.quotes {
+            for c in &self.quotes {
                 if quotes.len() >= MAX_QUOTES {
                     break;
                 }
+                let (p, text) = (&c.passage, &c.text);
                 if !passages.contains(p) || text.chars().count() > MAX_QUOTE_CHARS {
                     continue;
                 }
@@ -114,7 +156,7 @@ impl Draft {
                 if pass == 0 && used_accounts.contains(&account) {
                     continue;
                 }
-                if quotes.iter().any(|q| q.text == *text) {
+                if !used_families.insert(c.family) {
                     continue;
                 }
                 used_accounts.insert(account.clone());
@@ -278,7 +320,7 @@ const FEELING: &[&str] = &[
 ];
 
 /// What a sentence is about: its words, without the words of feeling.
-fn topic_text(sentence: &str) -> String {
+pub(super) fn topic_text(sentence: &str) -> String {
     let kept: Vec<&str> = sentence
         .split_whitespace()
         .filter(|w| {
@@ -306,7 +348,7 @@ fn topic_text(sentence: &str) -> String {
 /// least `threshold`; the first `seeded` groups never merge with each other.
 /// Nearest-neighbour chain: O(n²) time and memory. Returns each cluster's
 /// groups.
-fn average_linkage(
+pub(super) fn average_linkage(
     groups: &[Vec<usize>],
     seeded: usize,
     vectors: &[Vec<f32>],
@@ -600,6 +642,7 @@ pub fn extract(
         let seeded = groups.len();
         groups.extend(sparse.iter().map(|&u| vec![u]));
         let merged = average_linkage(&groups, seeded, &vectors, SIMILAR);
+        let mut families: Vec<u64> = unique.iter().map(|u| word_family(&u.text)).collect();
         let out = merged
             .into_iter()
             .filter_map(|parts| {
@@ -609,7 +652,17 @@ pub fn extract(
                 for m in members {
                     c.add(m, &unique[m]);
                 }
-                Some(draft_of(&c, &unique, ev, &vocab))
+                // a sentence that says what an earlier member says joins its family
+                let ordered = by_reach(&c.members, &unique);
+                for (k, &m) in ordered.iter().enumerate() {
+                    let same = ordered[..k].iter().find(|&&e| {
+                        crate::embed::vector::cosine(&vectors[m], &vectors[e]) >= NEAR_DUPLICATE
+                    });
+                    if let Some(&e) = same {
+                        families[m] = families[e];
+                    }
+                }
+                Some(draft_of(&c, &unique, ev, &vocab, &families))
             })
             .collect();
         return Ok(out);
@@ -646,11 +699,12 @@ pub fn extract(
     for u in sparse.into_iter().filter(|u| !covered.contains(u)) {
         clusters.push(Cluster::new(u, &unique[u]));
     }
+    let families: Vec<u64> = unique.iter().map(|u| word_family(&u.text)).collect();
     Ok(clusters
         .into_iter()
         .map(|mut c| {
             c.recount(&unique);
-            draft_of(&c, &unique, ev, &vocab)
+            draft_of(&c, &unique, ev, &vocab, &families)
         })
         .collect())
 }
@@ -671,25 +725,40 @@ fn merge_while(clusters: &mut Vec<Cluster>, together: impl Fn(&Cluster, &Cluster
     }
 }
 
-/// A draft from a cluster: passages, quotes (most widely said first), name.
-fn draft_of(c: &Cluster, unique: &[Unique], ev: &Evidence, vocab: &Vocabulary) -> Draft {
-    let mut members = c.members.clone();
-    members.sort_by(|&a, &b| {
+/// `members`, most widely said first (then shortest).
+fn by_reach(members: &[usize], unique: &[Unique]) -> Vec<usize> {
+    let mut out = members.to_vec();
+    out.sort_by(|&a, &b| {
         unique[b]
             .who
             .len()
             .cmp(&unique[a].who.len())
             .then(unique[a].text.len().cmp(&unique[b].text.len()))
     });
+    out
+}
+
+/// A draft from a cluster: passages, quotes (most widely said first), name.
+/// `families` gives each distinct sentence's quote family.
+fn draft_of(
+    c: &Cluster,
+    unique: &[Unique],
+    ev: &Evidence,
+    vocab: &Vocabulary,
+    families: &[u64],
+) -> Draft {
+    let members = by_reach(&c.members, unique);
     let mut passages = BTreeSet::new();
     let mut quotes = Vec::new();
     for &m in &members {
-        for &s in &unique[m].signals {
-            passages.insert(ev.signals[s].passage);
-        }
         // every occurrence is a quote candidate: the group picks the ones it has
         for &s in &unique[m].signals {
-            quotes.push((ev.signals[s].passage, ev.signals[s].text.clone()));
+            passages.insert(ev.signals[s].passage);
+            quotes.push(QuoteCandidate {
+                passage: ev.signals[s].passage,
+                text: ev.signals[s].text.clone(),
+                family: families[m],
+            });
         }
     }
     let key_phrases = name(c, vocab);
@@ -754,5 +823,108 @@ fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::meta::Metadata;
+    use crate::retrieve::Hit;
+    use crate::synthesize::evidence::{EvPassage, Signal};
+
+    /// One passage per (account, sentence), each sentence a signal.
+    fn evidence(said: &[(&str, &str)]) -> Evidence {
+        let mut ev = Evidence::default();
+        for (i, (account, text)) in said.iter().enumerate() {
+            let mut meta = Metadata::new();
+            meta.push("account", account);
+            ev.passages.push(EvPassage {
+                hit: Hit {
+                    score: 0.0,
+                    doc_id: format!("n{i}.md"),
+                    path: format!("n{i}.md"),
+                    location: "line 1".into(),
+                    meta,
+                    text: text.to_string(),
+                    snippet: Default::default(),
+                    ordinal: 0,
+                    vector: None,
+                },
+                groups: Vec::new(),
+            });
+            ev.signals.push(Signal {
+                passage: i,
+                text: text.to_string(),
+                score: 1.0,
+            });
+        }
+        ev
+    }
+
+    /// A stand-in for the model: "scim" and "hand" mean nearly the same.
+    fn fake_embed(texts: &[&str]) -> crate::error::Result<Vec<Vec<f32>>> {
+        Ok(texts
+            .iter()
+            .map(|t| {
+                let t = t.to_lowercase();
+                if t.contains("scim") {
+                    vec![1.0, 0.0, 0.0]
+                } else if t.contains("hand") {
+                    vec![0.8, 0.6, 0.0]
+                } else {
+                    vec![0.0, 0.0, 1.0]
+                }
+            })
+            .collect())
+    }
+
+    #[test]
+    fn word_families_ignore_case_punctuation_and_endings() {
+        assert_eq!(
+            word_family("We HATE the exports!"),
+            word_family("we hate the export")
+        );
+        assert_ne!(
+            word_family("we hate the export"),
+            word_family("we love the export")
+        );
+    }
+
+    #[test]
+    fn one_quote_per_meaning_with_a_model() {
+        let ev = evidence(&[
+            ("acme", "SCIM provisioning is a nightmare."),
+            ("beta", "SCIM provisioning is a real problem."),
+            ("gamma", "Honestly we create every user by hand."),
+        ]);
+        let names = BTreeSet::new();
+        let (idf, key) = (|_: &str| 1.0, |s: &str| s == "scim");
+        let embed = fake_embed;
+        let drafts = extract(&ev, Lens::Pains, &idf, &key, &names, Some(&embed)).unwrap();
+        assert_eq!(drafts.len(), 1, "one pain in three wordings");
+        let theme = drafts[0].for_group(&ev, None).unwrap();
+        assert_eq!(theme.accounts, 3);
+        assert_eq!(theme.mentions, 3);
+        let quotes: Vec<&str> = theme.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            quotes.len(),
+            2,
+            "the two SCIM sentences say the same: {quotes:?}"
+        );
+        assert_eq!(
+            quotes.iter().filter(|q| q.contains("SCIM")).count(),
+            1,
+            "{quotes:?}"
+        );
+        assert!(theme.quotes.iter().all(|q| q.verified));
+
+        // by words, the two SCIM sentences are different quotes
+        let lexical = extract(&ev, Lens::Pains, &idf, &key, &names, None).unwrap();
+        let scim = lexical
+            .iter()
+            .find(|d| d.title.to_lowercase().contains("scim"))
+            .unwrap();
+        assert_eq!(scim.for_group(&ev, None).unwrap().quotes.len(), 2);
     }
 }

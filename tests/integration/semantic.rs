@@ -238,3 +238,110 @@ fn semantic_clustering_groups_a_pain_told_in_many_words() {
         "semantic {semantic:?}\nlexical {lexical:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reduce_step_merges_themes_that_mean_the_same() {
+    use serde_json::json;
+    use wiremock::matchers::{body_string_contains, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let Some(model) = model() else { return };
+    let env = Env::new();
+    env.write(
+        "c/accounts.csv",
+        "account,name,segment\nA1,Alpha,smb\nA2,Beta,smb\nA3,Gamma,smb\n",
+    );
+    for (acc, text) in [
+        (
+            "A1",
+            "We have no SCIM, so provisioning users is a real pain.",
+        ),
+        (
+            "A2",
+            "Every new user has to be created by hand in the admin, which is frustrating.",
+        ),
+        (
+            "A3",
+            "Duplicate invoices arrive after every sync, a nightmare.",
+        ),
+    ] {
+        env.write(
+            &format!("c/notes/{acc}.md"),
+            format!("---\naccount: {acc}\n---\n{text}\n"),
+        );
+    }
+    env.json(&["index", "c", "--accounts", "c/accounts.csv", "--json"]);
+    env.write("insight.toml", "[llm]\nmax_retries = 0\n");
+    let answer = |lines: &[serde_json::Value]| {
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "model": "mock-model",
+            "choices": [{"message": {"role": "assistant", "content": text.join("\n")}}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 20}
+        }))
+    };
+    let server = MockServer::start().await;
+    // map: three titles, passages found by their words (the order of the
+    // chunk is insight's); reduce: the model groups nothing
+    Mock::given(method("POST"))
+        .and(body_string_contains("untrusted customer text"))
+        .respond_with(answer(&[
+            json!({"theme": "Missing SCIM provisioning"}),
+            json!({"theme": "Users created by hand"}),
+            json!({"theme": "Duplicate invoices"}),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("Candidate"))
+        .respond_with(answer(&[json!({"note": "nothing to merge"})]))
+        .mount(&server)
+        .await;
+    let base = format!("{}/v1", server.uri());
+    let summarize = |with_model: bool| {
+        let mut c = env.cmd();
+        if with_model {
+            c.env("INSIGHT_EMBED_MODEL", &model);
+        }
+        c.args([
+            "summarize",
+            "--format",
+            "json",
+            "--no-cache",
+            "--base-url",
+            &base,
+        ]);
+        async move {
+            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+                .await
+                .unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        }
+    };
+    let themes = |v: &Value| -> Vec<(String, u64)> {
+        v["groups"][0]["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (s(t, "title").to_string(), t["accounts"].as_u64().unwrap()))
+            .collect()
+    };
+    let lexical = summarize(false).await;
+    assert_eq!(lexical["run"]["merged_by_meaning"], 0);
+    assert_eq!(themes(&lexical).len(), 3, "{:?}", themes(&lexical));
+
+    let semantic = summarize(true).await;
+    assert_eq!(
+        semantic["run"]["merged_by_meaning"], 1,
+        "{}",
+        semantic["run"]
+    );
+    let merged = themes(&semantic);
+    assert_eq!(merged.len(), 2, "{merged:?}");
+    assert_eq!(
+        merged[0].1, 2,
+        "SCIM and users by hand are one pain: {merged:?}"
+    );
+    assert_eq!(merged[1], ("Duplicate invoices".to_string(), 1));
+}
