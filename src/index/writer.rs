@@ -161,6 +161,9 @@ struct Outcome {
     skipped: Option<Skipped>,
     repaired: Vec<Repaired>,
     unmatched: Vec<String>,
+    /// Passages waiting for their vectors (`--embed`): embedded many files
+    /// at a time, then added.
+    pending: Vec<(TantivyDocument, String)>,
 }
 
 /// Runs `insight index` on the index folder `dir`.
@@ -311,21 +314,45 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     });
     let old_files = std::mem::take(&mut old.files);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
-    let outcomes: Vec<Outcome> = work
-        .par_iter()
-        .map(|(c, stored)| {
-            let out = process(&ctx, c, stored.clone(), old_files.get(stored)).unwrap_or_else(|e| {
-                if let Ok(mut slot) = failure.lock() {
-                    slot.get_or_insert(e);
+    // with vectors, files go a window at a time: the window's passages are
+    // embedded together (large, length-sorted batches on every core), and
+    // memory holds one window's documents, not the corpus's
+    let window = if embedder.is_some() {
+        EMBED_WINDOW_FILES
+    } else {
+        work.len().max(1)
+    };
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(work.len());
+    for files in work.chunks(window) {
+        let mut done: Vec<Outcome> = files
+            .par_iter()
+            .map(|(c, stored)| {
+                let out = process(&ctx, c, stored.clone(), old_files.get(stored))
+                    .unwrap_or_else(|e| {
+                        if let Ok(mut slot) = failure.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        Outcome::default()
+                    });
+                if embedder.is_none() {
+                    observer.event(Event::Advance);
                 }
-                Outcome::default()
-            });
-            observer.event(Event::Advance);
-            out
-        })
-        .collect();
-    if let Some(e) = failure.into_inner().ok().flatten() {
-        return Err(e);
+                out
+            })
+            .collect();
+        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
+            return Err(e);
+        }
+        if let Some(e) = &embedder {
+            // embedding is most of the work: a file is done once it is embedded
+            let pending: Vec<(TantivyDocument, String)> =
+                done.iter_mut().flat_map(|o| o.pending.drain(..)).collect();
+            add_with_vectors(&writer, fields, e, pending, dir)?;
+            for _ in files {
+                observer.event(Event::Advance);
+            }
+        }
+        outcomes.append(&mut done);
     }
 
     let mut changed = false;
@@ -677,12 +704,12 @@ fn process(
             Some(_) => {
                 ctx.writer
                     .delete_term(Term::from_field_text(ctx.fields.doc_id, &doc_id));
-                add_document(ctx, &stored, &doc_id, &doc, date)?;
+                add_document(ctx, &stored, &doc_id, &doc, date, &mut out.pending)?;
                 out.updated += 1;
                 out.changed = true;
             }
             None => {
-                add_document(ctx, &stored, &doc_id, &doc, date)?;
+                add_document(ctx, &stored, &doc_id, &doc, date, &mut out.pending)?;
                 out.added += 1;
                 out.changed = true;
             }
@@ -768,6 +795,7 @@ fn add_document(
     doc_id: &str,
     doc: &Document,
     date: Option<i64>,
+    pending: &mut Vec<(TantivyDocument, String)>,
 ) -> Result<()> {
     let f = &ctx.fields;
     let internal: HashSet<String> = doc
@@ -778,13 +806,6 @@ fn add_document(
         .collect();
     let object = lowercase_object(&doc.meta);
     let raw = serde_json::to_string(&doc.meta).unwrap_or_default();
-    let vectors = match ctx.embedder {
-        Some(e) => {
-            let texts: Vec<&str> = doc.passages.iter().map(|p| p.text.as_str()).collect();
-            e.embed(&texts)?
-        }
-        None => Vec::new(),
-    };
     for (i, p) in doc.passages.iter().enumerate() {
         let mut meta = object.clone();
         let speaker = p.speaker.as_deref().or_else(|| doc.meta.first("speaker"));
@@ -810,12 +831,46 @@ fn add_document(
         if i == 0 {
             d.add_text(f.meta_raw, &raw);
         }
-        if let Some(v) = vectors.get(i) {
-            d.add_bytes(f.vector, &quantize(v));
+        if ctx.embedder.is_some() {
+            pending.push((d, p.text.clone())); // its vector comes with its window's
+        } else {
+            ctx.writer
+                .add_document(d)
+                .map_err(|e| Error::tantivy(ctx.paths.resolve(stored), e))?;
         }
-        ctx.writer
-            .add_document(d)
-            .map_err(|e| Error::tantivy(ctx.paths.resolve(stored), e))?;
+    }
+    Ok(())
+}
+
+/// Files per window when passages get vectors: enough passages for full
+/// batches on every core, few enough documents to hold in memory.
+const EMBED_WINDOW_FILES: usize = 256;
+
+/// Embeds the texts of `docs` (each distinct text once) and adds the
+/// documents with their vectors.
+fn add_with_vectors(
+    writer: &IndexWriter,
+    fields: Fields,
+    embedder: &Embedder,
+    docs: Vec<(TantivyDocument, String)>,
+    dir: &Path,
+) -> Result<()> {
+    let mut distinct: std::collections::HashMap<&str, usize> = Default::default();
+    let mut unique: Vec<&str> = Vec::new();
+    let slot: Vec<usize> = docs
+        .iter()
+        .map(|(_, t)| {
+            *distinct.entry(t.as_str()).or_insert_with(|| {
+                unique.push(t.as_str());
+                unique.len() - 1
+            })
+        })
+        .collect();
+    let vectors = embedder.embed(&unique)?;
+    drop(distinct);
+    for ((mut d, _), i) in docs.into_iter().zip(slot) {
+        d.add_bytes(fields.vector, &quantize(&vectors[i]));
+        writer.add_document(d).map_err(|e| Error::tantivy(dir, e))?;
     }
     Ok(())
 }
