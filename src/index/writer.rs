@@ -327,8 +327,8 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         let mut done: Vec<Outcome> = files
             .par_iter()
             .map(|(c, stored)| {
-                let out = process(&ctx, c, stored.clone(), old_files.get(stored))
-                    .unwrap_or_else(|e| {
+                let out =
+                    process(&ctx, c, stored.clone(), old_files.get(stored)).unwrap_or_else(|e| {
                         if let Ok(mut slot) = failure.lock() {
                             slot.get_or_insert(e);
                         }
