@@ -14,13 +14,20 @@ pub fn run(ctx: &Context, args: &SearchArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
     let filters = super::filters(&args.filters);
     let query = args.query.join(" ");
-    let started = std::time::Instant::now();
-    let results = if args.semantic {
-        let embedder = crate::embed::load(&ctx.config()?)?
-            .ok_or_else(|| crate::embed::not_configured("--semantic"))?;
-        retrieve::hybrid::search_hybrid(&store, &embedder, &query, &filters, args.limit)?
+    // took_ms is the search's own time: loading the model (about 0.15 s) is
+    // paid once per process, and `ask` and the REPL keep it loaded
+    let embedder = if args.semantic {
+        Some(
+            crate::embed::load(&ctx.config()?)?
+                .ok_or_else(|| crate::embed::not_configured("--semantic"))?,
+        )
     } else {
-        retrieve::search(&store, &query, &filters, args.limit)?
+        None
+    };
+    let started = std::time::Instant::now();
+    let results = match &embedder {
+        Some(e) => retrieve::hybrid::search_hybrid(&store, e, &query, &filters, args.limit)?,
+        None => retrieve::search(&store, &query, &filters, args.limit)?,
     };
     let took_ms = started.elapsed().as_secs_f64() * 1000.0;
     if args.json {
