@@ -315,7 +315,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     let old_files = std::mem::take(&mut old.files);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     // with vectors, files go a window at a time: the window's passages are
-    // embedded together (large, length-sorted batches on every core), and
+    // embedded together (full, length-sorted batches, each distinct text once), and
     // memory holds one window's documents, not the corpus's
     let window = if embedder.is_some() {
         EMBED_WINDOW_FILES
