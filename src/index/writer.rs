@@ -842,8 +842,8 @@ fn add_document(
     Ok(())
 }
 
-/// Files per window when passages get vectors: enough passages for full
-/// batches on every core, few enough documents to hold in memory.
+/// Files per window when passages get vectors: enough passages for full,
+/// length-sorted batches, few enough documents to hold in memory.
 const EMBED_WINDOW_FILES: usize = 256;
 
 /// Embeds the texts of `docs` (each distinct text once) and adds the
@@ -867,7 +867,6 @@ fn add_with_vectors(
         })
         .collect();
     let vectors = embedder.embed(&unique)?;
-    drop(distinct);
     for ((mut d, _), i) in docs.into_iter().zip(slot) {
         d.add_bytes(fields.vector, &quantize(&vectors[i]));
         writer.add_document(d).map_err(|e| Error::tantivy(dir, e))?;

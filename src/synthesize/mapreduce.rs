@@ -92,7 +92,7 @@ pub struct Runner<'a> {
     pub lens: Lens,
     pub max_tokens_total: Option<u64>,
     /// The local embedding model: the reduce step first merges themes whose
-    /// titles and evidence mean the same.
+    /// supporting sentences mean the same.
     pub embed: Option<&'a EmbedFn<'a>>,
 }
 

@@ -666,11 +666,7 @@ pub fn extract(
                     }
                 }
                 let naming = central(&c.members, &vectors, &unique);
-                let mut draft = draft_of(&c, &unique, ev, &vocab, &families);
-                let (title, key_phrases) = title_of(&naming, &unique, &vocab);
-                draft.title = title;
-                draft.key_phrases = key_phrases;
-                Some(draft)
+                Some(draft_of(&c, &naming, &unique, ev, &vocab, &families))
             })
             .collect();
         return Ok(out);
@@ -712,7 +708,7 @@ pub fn extract(
         .into_iter()
         .map(|mut c| {
             c.recount(&unique);
-            draft_of(&c, &unique, ev, &vocab, &families)
+            draft_of(&c, &c, &unique, ev, &vocab, &families)
         })
         .collect())
 }
@@ -746,10 +742,12 @@ fn by_reach(members: &[usize], unique: &[Unique]) -> Vec<usize> {
     out
 }
 
-/// A draft from a cluster: passages, quotes (most widely said first), name.
-/// `families` gives each distinct sentence's quote family.
+/// A draft from a cluster: passages and quotes (most widely said first) from
+/// `c`, title and key phrases from `naming` (`c` itself, or its central
+/// sentences); `families` gives each distinct sentence's quote family.
 fn draft_of(
     c: &Cluster,
+    naming: &Cluster,
     unique: &[Unique],
     ev: &Evidence,
     vocab: &Vocabulary,
@@ -769,7 +767,7 @@ fn draft_of(
             });
         }
     }
-    let (title, key_phrases) = title_of(c, unique, vocab);
+    let (title, key_phrases) = title_of(naming, unique, vocab);
     Draft {
         title,
         summary: String::new(),
