@@ -218,7 +218,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
     ap.add_argument("--insight", default=os.path.join(ROOT, "target", "release", "insight"))
     ap.add_argument("--gen", default=os.path.join(os.environ.get("INSIGHT_SHARED", os.path.join(ROOT, "..", "shared")), "bench", "gen_corpus.py"))
-    ap.add_argument("--smoke", action="store_true", help="one quick run; exit 1 on a gross regression (>3× FTS5)")
+    ap.add_argument("--smoke", action="store_true", help="one quick run; exit 1 on a gross regression (>3× FTS5, measured twice)")
     ap.add_argument("--write", action="store_true", help="write BENCHMARKS.md")
     args = ap.parse_args()
     if not SQLITE3:
