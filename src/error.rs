@@ -148,7 +148,7 @@ impl Error {
                 Some("fix or remove the files named above, or run without --strict".into())
             }
             Error::Embed { .. } => Some(
-                "point [embed] model_dir in insight.toml or INSIGHT_EMBED_MODEL at a folder with config.json, tokenizer.json and model.safetensors (see the README, \"Semantic search\"); `insight index --no-embed` stops storing vectors".into(),
+                "point [embed] model_dir in insight.toml or INSIGHT_EMBED_MODEL at a folder with config.json, tokenizer.json and model.safetensors, or set it to `builtin` for the built-in model (see the README, \"Semantic search\"); `insight index --no-embed` stops storing vectors".into(),
             ),
             _ => None,
         }

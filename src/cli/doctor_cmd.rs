@@ -147,22 +147,33 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
 
 /// What the embedding model setting resolves to, and whether it runs.
 fn embeddings_check(config: &crate::config::Config) -> String {
-    let Some(dir) = crate::embed::model_dir(config) else {
+    use crate::embed::{BUILTIN, MODEL_ENV, ModelSpec};
+    let Some((spec, origin)) = crate::embed::configured(config) else {
         return format!(
-            "off (set [embed] model_dir or {} for semantic search)",
-            crate::embed::MODEL_ENV
+            "off (set [embed] model_dir or {MODEL_ENV} to `{BUILTIN}` or a model folder for semantic search)"
         );
     };
+    if spec == ModelSpec::Off {
+        return format!("off (`none` in {origin})");
+    }
     let started = Instant::now();
-    match crate::embed::Embedder::load(&dir)
-        .and_then(|e| e.embed_one("health check").map(|v| (e, v)))
-    {
-        Ok((_, v)) => format!(
-            "{}: {} dimensions, loaded and ran in {:.2} s",
-            dir.display(),
-            v.len(),
-            started.elapsed().as_secs_f64()
-        ),
+    match crate::embed::Embedder::open(&spec).and_then(|e| {
+        let e = e.ok_or_else(|| crate::embed::not_configured("embeddings"))?;
+        e.embed_one("health check").map(|v| (e, v))
+    }) {
+        Ok((e, v)) => {
+            let mut line = format!(
+                "{}: {} dimensions, loaded and ran in {:.2} s (from {origin}",
+                e.describe(),
+                v.len(),
+                started.elapsed().as_secs_f64(),
+            );
+            if e.is_builtin() {
+                line.push_str(&format!("; the index records `{}`", e.identity()));
+            }
+            line.push(')');
+            line
+        }
         Err(e) => format!("failed: {e}"),
     }
 }

@@ -49,7 +49,8 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
             EmbedChoice::Off
         } else if args.embed {
             EmbedChoice::On(
-                crate::embed::model_dir(&config)
+                crate::embed::model_spec(&config)
+                    .filter(|s| *s != crate::embed::ModelSpec::Off)
                     .ok_or_else(|| crate::embed::not_configured("--embed"))?,
             )
         } else {

@@ -21,8 +21,8 @@ const BATCH_TOKENS: usize = 1024;
 /// Longest input in tokens (what all-MiniLM-L6-v2 was trained with).
 const MAX_TOKENS: usize = 256;
 
-/// A loaded model.
-pub struct Embedder {
+/// A loaded transformer.
+pub struct Transformer {
     model: BertModel,
     tokenizer: Tokenizer,
     device: Device,
@@ -30,19 +30,19 @@ pub struct Embedder {
     dir: PathBuf,
 }
 
-impl std::fmt::Debug for Embedder {
+impl std::fmt::Debug for Transformer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Embedder")
+        f.debug_struct("Transformer")
             .field("dir", &self.dir)
             .field("dim", &self.dim)
             .finish()
     }
 }
 
-impl Embedder {
+impl Transformer {
     /// Loads the model in `dir` (`config.json`, `tokenizer.json`,
     /// `model.safetensors`).
-    pub fn load(dir: &Path) -> Result<Embedder> {
+    pub fn load(dir: &Path) -> Result<Transformer> {
         let fail = |message: String| Error::Embed {
             path: dir.to_path_buf(),
             message,
@@ -89,7 +89,7 @@ impl Embedder {
                 "model.safetensors does not match config.json ({e})"
             ))
         })?;
-        Ok(Embedder {
+        Ok(Transformer {
             model,
             tokenizer,
             device,

@@ -47,9 +47,11 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<AccountsState>,
     /// The embedding model passages get vectors from (`index --embed`),
-    /// remembered for re-indexing until `--no-embed`.
+    /// remembered for re-indexing until `--no-embed`: its identity
+    /// ([`crate::embed::Embedder::identity`]), the absolute model folder
+    /// (what older versions wrote, read the same) or `builtin:NAME@CRC`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_model: Option<PathBuf>,
+    pub embed_model: Option<String>,
     /// Indexed files by stored path.
     pub files: BTreeMap<String, FileEntry>,
 }

@@ -18,9 +18,10 @@ pub const TANTIVY_DIR: &str = "tantivy";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CommitPayload {
     pub generation: u64,
-    /// The model folder the stored passage vectors come from.
+    /// The identity of the model the stored passage vectors come from (a
+    /// folder, or `builtin:NAME@CRC`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub embed_model: Option<PathBuf>,
+    pub embed_model: Option<String>,
 }
 
 impl CommitPayload {
@@ -41,8 +42,8 @@ pub struct Store {
     pub fields: Fields,
     pub generation: u64,
     pub paths: PathMap,
-    /// The model folder the stored passage vectors come from, if any.
-    pub embed_model: Option<PathBuf>,
+    /// The identity of the model the stored passage vectors come from, if any.
+    pub embed_model: Option<String>,
     reader: IndexReader,
 }
 

@@ -63,8 +63,8 @@ pub enum EmbedChoice {
     /// As the last run did.
     #[default]
     Keep,
-    /// With the model in this folder (`--embed`).
-    On(PathBuf),
+    /// With this model (`--embed`): the built-in one or a folder.
+    On(crate::embed::ModelSpec),
     /// No vectors (`--no-embed`).
     Off,
 }
@@ -238,12 +238,17 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         ));
     }
     // the embedding model: chosen now, or remembered
-    let embed_dir = match &opts.embed {
-        EmbedChoice::On(dir) => Some(absolute(dir)),
+    let embedder = match &opts.embed {
+        EmbedChoice::On(spec) => Embedder::open(spec)?,
         EmbedChoice::Off => None,
-        EmbedChoice::Keep => old.embed_model.clone(),
+        EmbedChoice::Keep => old
+            .embed_model
+            .as_deref()
+            .map(Embedder::from_identity)
+            .transpose()?,
     };
-    let embedder = embed_dir.as_deref().map(Embedder::load).transpose()?;
+    // what the manifest records: the folder (absolute) or `builtin:NAME@CRC`
+    let embed_dir: Option<String> = embedder.as_ref().map(|e| e.identity().to_string());
     let settings = settings_hash(
         &run_meta,
         opts.text_column.as_deref(),
@@ -305,9 +310,9 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         settings,
         observer,
         embedder: embedder.as_ref(),
-        vector_salt: embed_dir.as_deref().map_or(0, |d| {
-            xxhash_rust::xxh3::xxh3_64(d.as_os_str().as_encoded_bytes())
-        }),
+        vector_salt: embed_dir
+            .as_deref()
+            .map_or(0, |d| xxhash_rust::xxh3::xxh3_64(d.as_bytes())),
     };
     observer.event(Event::Start {
         files: work.len() as u64,
@@ -554,12 +559,13 @@ fn settings_hash(
     run_meta: &Metadata,
     text_column: Option<&str>,
     accounts: Option<&AccountsState>,
-    embed: Option<&Path>,
+    embed: Option<&str>,
 ) -> u64 {
     let mut h = Xxh3::new();
-    if let Some(dir) = embed {
+    // a folder's bytes, as when the field was a path (old indexes keep their hashes)
+    if let Some(id) = embed {
         h.update(b"embed\0");
-        h.update(dir.as_os_str().as_encoded_bytes());
+        h.update(id.as_bytes());
     }
     h.update(&VERSION.to_le_bytes());
     h.update(

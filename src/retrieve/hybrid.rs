@@ -24,7 +24,7 @@ pub fn search_hybrid(
 ) -> Result<Results> {
     let mut results = search(store, text, filters, CANDIDATES.max(limit))?;
     // vectors stored at index time are used when they come from this model
-    let stored = store.embed_model.as_deref() == Some(embedder.dir());
+    let stored = store.embed_model.as_deref() == Some(embedder.identity());
     let hits = std::mem::take(&mut results.hits);
     results.hits = rerank(embedder, text, hits, stored, limit)?;
     Ok(results)

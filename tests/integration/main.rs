@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bad_input;
+mod builtin_model;
 mod filters;
 mod formats;
 mod generated;
