@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Embedding throughput of the local model (all-MiniLM-L6-v2) as insight
-batches texts: sentences/s and passages/s on texts of a generated corpus,
-the latency of one text (a query), and `insight index --embed` end to end.
+"""Embedding throughput of the local model (all-MiniLM-L6-v2, or the
+built-in static model with `--model builtin`) as insight batches texts:
+sentences/s and passages/s on texts of a generated corpus, the latency of
+one text (a query), and `insight index --embed` end to end.
 
   bench/embed_eval.py --corpus bench/out/n2000 --model .models/all-MiniLM-L6-v2 \
-      [--sentences 2000] [--passages 500] [--index-docs]
+      [--sentences 2000] [--passages 500] [--index-docs] [--profile smoke]
 
 Sentences are the corpus's distinct sentences; passages are runs of them of
 about 80 words, the size insight's passages have. Builds the `embed` bench
-with the `smoke` profile (release without LTO).
+with the `smoke` profile (release without LTO) unless `--profile` says.
 """
 import argparse, json, os, random, re, subprocess, sys, tempfile, time
 
@@ -22,11 +23,11 @@ def corpus_texts(corpus):
     return [json.loads(l)["text"] for l in out.splitlines() if l.strip()]
 
 
-def bench(model, texts):
+def bench(model, texts, profile="smoke"):
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(t.replace("\n", " ") for t in texts))
     try:
-        r = subprocess.run(["cargo", "bench", "--quiet", "--profile", "smoke", "--bench", "embed", "--", model, f.name],
+        r = subprocess.run(["cargo", "bench", "--quiet", "--profile", profile, "--bench", "embed", "--", model, f.name],
                            cwd=ROOT, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(r.stderr)
@@ -38,13 +39,14 @@ def bench(model, texts):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", required=True, help="a gen_corpus.py output folder")
-    ap.add_argument("--model", required=True, help="the model folder")
+    ap.add_argument("--model", required=True, help="the model folder, or `builtin` (the built-in static model)")
+    ap.add_argument("--profile", default="smoke", help="cargo profile of the embed bench and the binary (default smoke)")
     ap.add_argument("--sentences", type=int, default=2000)
     ap.add_argument("--passages", type=int, default=500)
     ap.add_argument("--index-docs", action="store_true", help="also time `insight index --embed` on the corpus")
-    ap.add_argument("--insight", default=os.path.join(ROOT, "target", "smoke", "insight"))
+    ap.add_argument("--insight", help="the binary (default target/PROFILE/insight)")
     a = ap.parse_args()
-    model = os.path.abspath(a.model)
+    model = a.model if a.model == "builtin" else os.path.abspath(a.model)
     texts = corpus_texts(a.corpus)
     rng = random.Random(7)
     sentences = sorted({s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if len(s.split()) >= 3})
@@ -57,15 +59,16 @@ def main():
             cur = []
     rng.shuffle(passages)
     result = {
-        "sentences": bench(model, sentences[: a.sentences]),
-        "passages": bench(model, passages[: a.passages]),
+        "sentences": bench(model, sentences[: a.sentences], a.profile),
+        "passages": bench(model, passages[: a.passages], a.profile),
     }
     if a.index_docs:
-        subprocess.run(["cargo", "build", "--quiet", "--profile", "smoke"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--quiet", "--profile", a.profile], cwd=ROOT, check=True)
+        insight = a.insight or os.path.join(ROOT, "target", a.profile, "insight")
         with tempfile.TemporaryDirectory() as idx:
             env = dict(os.environ, INSIGHT_EMBED_MODEL=model)
             start = time.perf_counter()
-            r = subprocess.run([a.insight, "--index", idx, "index", a.corpus, "--embed", "--json"],
+            r = subprocess.run([insight, "--index", idx, "index", a.corpus, "--embed", "--json"],
                                capture_output=True, text=True, env=env)
             secs = time.perf_counter() - start
             if r.returncode != 0:

@@ -123,11 +123,11 @@ def sentences():
     return out
 
 
-def vectors(model, texts):
+def vectors(model, texts, profile="smoke"):
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(texts) + "\n")
     try:
-        r = subprocess.run(["cargo", "bench", "--quiet", "--profile", "smoke", "--bench", "embed", "--",
+        r = subprocess.run(["cargo", "bench", "--quiet", "--profile", profile, "--bench", "embed", "--",
                             model, f.name, "--dump"], cwd=ROOT, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit(r.stderr)
@@ -163,6 +163,7 @@ def evaluate(v, items):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="append", help="builtin, or a model folder (repeatable)")
+    ap.add_argument("--profile", default="smoke", help="cargo profile of the embed bench (default smoke)")
     a = ap.parse_args()
     models = a.model or ["builtin", os.path.join(ROOT, ".models", "all-MiniLM-L6-v2")]
     items = sentences()
@@ -170,7 +171,7 @@ def main():
     out = {}
     for m in models:
         model = m if m == "builtin" else os.path.abspath(m)
-        out[m] = evaluate(vectors(model, texts), items)
+        out[m] = evaluate(vectors(model, texts, a.profile), items)
     print(json.dumps(out, indent=2))
 
 

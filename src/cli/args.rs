@@ -101,7 +101,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
-    /// Store a sentence embedding per passage for semantic search (needs [embed] model_dir or INSIGHT_EMBED_MODEL; remembered)
+    /// Store a sentence embedding per passage for semantic search (needs [embed] model_dir or INSIGHT_EMBED_MODEL: a model folder or `builtin`; remembered)
     #[arg(long, conflicts_with = "no_embed")]
     pub embed: bool,
 
@@ -164,7 +164,7 @@ pub struct SearchArgs {
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
     pub limit: usize,
 
-    /// Re-rank by meaning with the local embedding model ([embed] model_dir or INSIGHT_EMBED_MODEL)
+    /// Re-rank by meaning with the local embedding model ([embed] model_dir or INSIGHT_EMBED_MODEL: a model folder or `builtin`)
     #[arg(long)]
     pub semantic: bool,
 
