@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Theme quality of `insight summarize --provider extractive`, lexical
-clustering against semantic clustering (with the local embedding model).
+"""Theme quality of `insight summarize --provider extractive`: lexical
+clustering (`INSIGHT_EMBED_MODEL=none`), the built-in static model (the
+default) and a transformer model folder, when given and present.
 
 For every planted (theme, segment) pair of a corpus's truth.json, the
 reported theme whose accounts best overlap the planted accounts is its match;
@@ -10,6 +11,7 @@ the matched themes' account counts.
 
   bench/theme_eval.py --corpus DIR [--index-path DIR/notes] [--top 5] \
       [--model .models/all-MiniLM-L6-v2] [--insight target/release/insight]
+      [--only none|builtin|model]
 """
 import argparse, csv, json, os, shutil, subprocess, sys, tempfile, time
 
@@ -62,6 +64,7 @@ def main():
     ap.add_argument("--top", type=int, default=5)
     ap.add_argument("--model", default=os.path.join(ROOT, ".models", "all-MiniLM-L6-v2"))
     ap.add_argument("--insight", default=os.path.join(ROOT, "target", "release", "insight"))
+    ap.add_argument("--only", choices=("none", "builtin", "model"), help="run one configuration")
     args = ap.parse_args()
     truth = json.load(open(os.path.join(args.corpus, "truth.json")))
     accounts = os.path.join(args.corpus, "accounts.csv")
@@ -71,7 +74,12 @@ def main():
         index = os.path.join(tmp, "index")
         run(args.insight, index, ["index", args.index_path or args.corpus, "--accounts", accounts, "-q"], None)
         out = {}
-        for name, model in (("lexical", None), ("semantic", args.model)):
+        configs = [("lexical", "none"), ("builtin", "builtin")]
+        if args.model and os.path.isdir(args.model):
+            configs.append(("model", args.model))
+        if args.only:
+            configs = [c for c in configs if c[1] == args.only or (args.only == "model" and c[0] == "model")]
+        for name, model in configs:
             text, secs = run(args.insight, index, ["summarize", "--format", "json", "--top", str(args.top), "-q"], model)
             res = evaluate(json.loads(text), truth, segment_of)
             res["seconds"] = round(secs, 2)

@@ -89,6 +89,8 @@ pub struct SummarizeConfig {
     /// Speakers from our own side (interviewers, reps) in every document:
     /// their words give context but never count as evidence.
     pub internal_speakers: Vec<String>,
+    /// Our own product's names: never part of a theme's title.
+    pub product_names: Vec<String>,
 }
 
 /// `[redact]` section.

@@ -31,6 +31,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
         top: args.top.max(1),
         internal: config.summarize.internal_speakers.clone(),
         embedder: None,
+        product_names: config.summarize.product_names.clone(),
     };
     let summary: Summary = match settings.provider {
         ProviderKind::Extractive => {
@@ -41,7 +42,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::Success);
             }
             // themes are clustered by meaning when a model is configured
-            opts.embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
+            opts.embedder = crate::embed::load_or_builtin(&config)?.map(std::sync::Arc::new);
             summarize_offline(&store, &opts, args.compare)?
         }
         _ => {

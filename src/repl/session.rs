@@ -372,6 +372,7 @@ impl<'a> Session<'a> {
             top: 5,
             internal: self.config.summarize.internal_speakers.clone(),
             embedder: self.asker.embedder(),
+            product_names: self.config.summarize.product_names.clone(),
         };
         let settings = self.asker.settings().clone();
         let summary = if settings.provider == ProviderKind::Extractive {

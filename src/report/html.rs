@@ -2,6 +2,7 @@
 //! network fetches); every piece of customer text is escaped.
 
 use super::{attribution, group_label, provider_label, shown_quotes};
+use crate::synthesize::describe::count;
 use crate::synthesize::summarize::Summary;
 
 /// Escapes text for HTML element content and attribute values.
@@ -88,11 +89,11 @@ pub fn render(s: &Summary) -> String {
         out.push_str(&chart(&bars));
         for (i, t) in g.themes.iter().enumerate() {
             out.push_str(&format!(
-                "<div class=\"theme\"><h3>{}. {} <span class=\"counts\">— {} accounts, {} mentions</span></h3><p>{}</p>",
+                "<div class=\"theme\"><h3>{}. {} <span class=\"counts\">— {}, {}</span></h3><p>{}</p>",
                 i + 1,
                 esc(&t.title),
-                t.accounts,
-                t.mentions,
+                count(t.accounts, "account"),
+                count(t.mentions, "mention"),
                 esc(&t.summary)
             ));
             for q in shown_quotes(t) {

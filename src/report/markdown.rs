@@ -2,6 +2,7 @@
 //! and verified quotes; the comparison as a table.
 
 use super::{attribution, group_label, provider_label, shown_quotes};
+use crate::synthesize::describe::count;
 use crate::synthesize::summarize::Summary;
 
 pub fn render(s: &Summary) -> String {
@@ -30,13 +31,11 @@ pub fn render(s: &Summary) -> String {
         }
         for (i, t) in g.themes.iter().enumerate() {
             out.push_str(&format!(
-                "{}. **{}** — {} account{}, {} mention{}\n",
+                "{}. **{}** — {}, {}\n",
                 i + 1,
                 t.title,
-                t.accounts,
-                if t.accounts == 1 { "" } else { "s" },
-                t.mentions,
-                if t.mentions == 1 { "" } else { "s" }
+                count(t.accounts, "account"),
+                count(t.mentions, "mention")
             ));
             out.push_str(&format!("   {}\n", t.summary));
             for q in shown_quotes(t) {

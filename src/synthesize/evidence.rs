@@ -1,21 +1,23 @@
-//! Evidence for a lens: the passages under the filters that contain the
-//! lens's cue words (one index query, not the whole corpus), and within them
-//! the sentences that carry the signal. Each passage knows its group values,
-//! its account and whether our own side said it (their words give context to
-//! a model but never count as evidence).
+//! Evidence for a lens: every passage under the filters is read (a pain can
+//! be a bare structure, "there's no SCIM", that no cue-word query finds),
+//! and within each the sentences that carry the lens's signal, with the
+//! clause that carries it. Each passage knows its group values, its account
+//! and whether our own side said it (their words give context to a model
+//! but never count as evidence). Passages come in a stable order (document
+//! id, then position), whatever the index's segments.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
+use tantivy::DocAddress;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Term};
+use tantivy::query::{AllQuery, Query};
 
-use super::lens::Lens;
+use super::detect::{self, Kind};
+use super::lens::{Lens, SIGNAL};
 use crate::error::{Error, Result};
 use crate::index::Store;
 use crate::ingest::passage::sentences;
-use crate::retrieve::query::stems;
 use crate::retrieve::search::Loader;
 use crate::retrieve::{Filters, Hit};
 
@@ -35,13 +37,49 @@ impl EvPassage {
 }
 
 /// A sentence carrying the lens's signal.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Signal {
     /// Index into [`Evidence::passages`].
     pub passage: usize,
-    /// The sentence, verbatim.
+    /// The sentence, verbatim (quotes are whole sentences).
     pub text: String,
     pub score: f32,
+    /// Byte range of `text` that carries the signal: the clause(s) of the
+    /// pain in "the dashboard is great but exports take forever" (for
+    /// clustering and naming; the whole of `text` when it is one clause).
+    pub focus: Range<usize>,
+    /// How it is said: a statement, a missing capability, a request, a
+    /// question, a conditional, a solved pain (success).
+    pub kind: Kind,
+    /// The whole sentence's valence, -1 (complaint) to 1 (praise).
+    pub valence: f32,
+}
+
+impl Signal {
+    /// The part of the sentence that carries the signal.
+    pub fn focus_text(&self) -> &str {
+        self.text.get(self.focus.clone()).unwrap_or(&self.text)
+    }
+}
+
+/// The signals `lens` finds in `text` (a passage), one per sentence that
+/// carries it, in order; `passage` is left 0.
+pub fn signals_in(lens: Lens, text: &str) -> Vec<Signal> {
+    let mut out = Vec::new();
+    for s in sentences(text) {
+        let d = lens.judge(&detect::read(s));
+        if d.score >= SIGNAL {
+            out.push(Signal {
+                passage: 0,
+                text: s.to_string(),
+                score: d.score,
+                focus: d.focus,
+                kind: d.kind,
+                valence: d.valence,
+            });
+        }
+    }
+    out
 }
 
 /// Everything a summary is built from: the passages that carry a signal
@@ -71,6 +109,12 @@ const KEPT_KEYS: &[&str] = &[
     "kind",
     "date",
     "speaker",
+    // firmographics a theme's summary reports the mix of
+    "industry",
+    "plan",
+    "region",
+    "tier",
+    "country",
 ];
 
 /// Gathers the evidence for `lens` under `filters`, grouping by `by`.
@@ -84,31 +128,13 @@ pub fn gather(
     internal: &[String],
 ) -> Result<Evidence> {
     let f = &store.fields;
-    let mut cue_terms: Vec<String> = lens.query_words().iter().flat_map(|w| stems(w)).collect();
-    cue_terms.sort();
-    cue_terms.dedup();
-    let cues: Vec<(Occur, Box<dyn Query>)> = cue_terms
-        .iter()
-        .map(|t| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(f.text, t),
-                IndexRecordOption::Basic,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(cues)))];
-    if let Some(filter) = filters.to_query(f) {
-        clauses.push((Occur::Must, filter));
-    }
-    let query = BooleanQuery::new(clauses);
+    let query: Box<dyn Query> = filters.to_query(f).unwrap_or_else(|| Box::new(AllQuery));
     let searcher = store.searcher();
     let found = searcher
         .search(&query, &DocSetCollector)
         .map_err(|e| Error::tantivy(&store.dir, e))?;
     let mut addresses: Vec<DocAddress> = found.into_iter().collect();
-    addresses.sort_by_key(|a| (a.segment_ord, a.doc_id));
+    addresses.sort_by_key(|a| (a.segment_ord, a.doc_id)); // reading order; sorted again below
     let extra: HashSet<String> = internal.iter().map(|s| s.to_lowercase()).collect();
     let mut loader = Loader::new(store);
     let mut ev = Evidence::default();
@@ -126,26 +152,52 @@ pub fn gather(
         if internal {
             continue; // our own side's words are never evidence
         }
+        let mut found = signals_in(lens, &hit.text);
+        if found.is_empty() {
+            continue; // no signal: kept out of memory
+        }
         let passage = ev.passages.len();
-        let before = ev.signals.len();
-        for s in sentences(&hit.text) {
-            let score = lens.score(s);
-            if score >= 1.0 {
-                ev.signals.push(Signal {
-                    passage,
-                    text: s.to_string(),
-                    score,
-                });
-            }
+        for s in &mut found {
+            s.passage = passage;
         }
-        if ev.signals.len() == before {
-            continue; // a cue word without a signal: kept out of memory
-        }
+        ev.signals.append(&mut found);
         let groups = hit.meta.get(by).iter().map(|v| v.to_lowercase()).collect();
         hit.meta.retain(|k| KEPT_KEYS.contains(&k));
         hit.snippet = Default::default();
         hit.vector = None;
         ev.passages.push(EvPassage { hit, groups });
     }
-    Ok(ev)
+    Ok(in_stable_order(ev))
+}
+
+/// `ev` with its passages sorted by document and position (tantivy's doc
+/// addresses depend on how many threads indexed), signals following them.
+fn in_stable_order(ev: Evidence) -> Evidence {
+    let mut order: Vec<usize> = (0..ev.passages.len()).collect();
+    let key = |i: usize| {
+        let h = &ev.passages[i].hit;
+        (
+            h.doc_id.as_str(),
+            h.ordinal,
+            h.location.as_str(),
+            h.path.as_str(),
+        )
+    };
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    let mut new_index = vec![0usize; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let Evidence { passages, signals } = ev;
+    let mut slots: Vec<Option<EvPassage>> = passages.into_iter().map(Some).collect();
+    let passages = order.iter().filter_map(|&old| slots[old].take()).collect();
+    let mut signals: Vec<Signal> = signals
+        .into_iter()
+        .map(|mut s| {
+            s.passage = new_index[s.passage];
+            s
+        })
+        .collect();
+    signals.sort_by_key(|s| s.passage); // stable: sentence order within a passage
+    Evidence { passages, signals }
 }

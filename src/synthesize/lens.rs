@@ -1,12 +1,22 @@
 //! The four lenses of a summary — pains, objections, triggers, success — and
-//! how the offline provider spots a sentence that carries one: cue words and
-//! phrases with weights, sentiment words pulling the other way, and negation
-//! ("no longer manual", "not expensive") flipping a cue.
+//! how the offline provider spots a sentence that carries one. `detect` reads
+//! the sentence clause by clause (complaint and praise, negation scopes,
+//! idioms, missing capabilities, requests, questions, conditionals, solved
+//! pains); a lens turns that reading into a score: pains are complaints net
+//! of praise in the same clause, success is praise, outcomes and solved
+//! pains net of complaints, objections and triggers are this module's own
+//! cue lists (negated cues left out, praise pulling objections back).
 
+use std::collections::HashSet;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use serde::Serialize;
+
+use super::detect::{self, Facts, Kind, Table};
+use super::lexicon;
 
 /// What a summary looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -45,56 +55,118 @@ impl Lens {
         }
     }
 
+    /// The lens's own cues (none for pains: every complaint word of
+    /// `lexicon` is a pain).
     fn cues(self) -> &'static [(&'static str, f32)] {
         match self {
-            Lens::Pains => PAIN_CUES,
+            Lens::Pains => &[],
             Lens::Objections => OBJECTION_CUES,
             Lens::Triggers => TRIGGER_CUES,
             Lens::Success => SUCCESS_CUES,
         }
     }
 
-    /// Words that pull a sentence away from this lens.
-    fn counter_cues(self) -> &'static [(&'static str, f32)] {
-        match self {
-            Lens::Pains | Lens::Objections => POSITIVE_CUES,
-            Lens::Success => PAIN_CUES,
-            Lens::Triggers => &[],
+    fn table(self) -> &'static Table {
+        static TABLES: [OnceLock<Table>; 4] = [const { OnceLock::new() }; 4];
+        TABLES[self as usize].get_or_init(|| {
+            let mut t = Table::default();
+            t.add_cues(self.cues());
+            t
+        })
+    }
+
+    /// How `sentence` carries this lens: its score (evidence from
+    /// [`SIGNAL`] on), the clause that carries it and how it is said.
+    pub fn detect(self, sentence: &str) -> Detection {
+        self.judge(&detect::read(sentence))
+    }
+
+    /// [`Lens::detect`] on a sentence already read (several lenses can
+    /// share one reading).
+    pub fn judge(self, facts: &Facts) -> Detection {
+        let cues = match self {
+            Lens::Pains => vec![0.0; facts.clauses.len()],
+            _ => detect::cue_scores(facts, self.table()),
+        };
+        let mut scored: Vec<(f32, Kind)> = Vec::with_capacity(facts.clauses.len());
+        for (c, cue) in facts.clauses.iter().zip(&cues) {
+            let (s, kind) = match self {
+                Lens::Pains => ((c.neg - COUNTER * c.pos).max(0.0), c.neg_kind),
+                Lens::Success => {
+                    let s = (c.pos + c.solved + cue - COUNTER * c.neg).max(0.0);
+                    let kind = if c.solved > c.pos + cue {
+                        Kind::Solved
+                    } else {
+                        Kind::Statement
+                    };
+                    (s, kind)
+                }
+                Lens::Objections => {
+                    let kind =
+                        if (c.toks.start..c.toks.end).any(|i| facts.conditional(c, i).is_some()) {
+                            Kind::Conditional
+                        } else if c.question {
+                            Kind::Question
+                        } else {
+                            Kind::Statement
+                        };
+                    ((cue - COUNTER * c.pos).max(0.0), kind)
+                }
+                Lens::Triggers => (*cue, Kind::Statement),
+            };
+            let weight = if self == Lens::Triggers {
+                1.0
+            } else {
+                c.weight
+            };
+            scored.push((s * weight, kind));
+        }
+        let best = scored
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.cmp(&a.0)));
+        let Some((b, &(score, kind))) = best else {
+            return Detection::default();
+        };
+        let carrying: Vec<usize> = scored
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s >= SIGNAL)
+            .map(|(k, _)| k)
+            .collect();
+        let (first, last) = match (carrying.first(), carrying.last()) {
+            (Some(&f), Some(&l)) => (f, l),
+            _ => (b, b),
+        };
+        Detection {
+            score,
+            focus: facts.clauses[first].span.start..facts.clauses[last].span.end,
+            kind,
+            valence: facts.valence(),
         }
     }
 
     /// How strongly `sentence` carries this lens (0 when it does not).
     pub fn score(self, sentence: &str) -> f32 {
-        let words = words(sentence);
-        let mut score = 0.0f32;
-        for (cue, w) in self.cues() {
-            score += matches(&words, cue) * w;
-        }
-        if score <= 0.0 {
-            return 0.0;
-        }
-        let mut counter = 0.0f32;
-        for (cue, w) in self.counter_cues() {
-            counter += matches(&words, cue) * w;
-        }
-        (score - counter).max(0.0)
+        self.detect(sentence).score
     }
 
     /// Whether `sentence` carries this lens clearly enough to be evidence.
     pub fn is_signal(self, sentence: &str) -> bool {
-        self.score(sentence) >= 1.0
+        self.score(sentence) >= SIGNAL
     }
 
-    /// The cue words as single words (for the index query that finds
-    /// candidate passages).
+    /// The single cue words of this lens (complaint words for pains): what
+    /// an index query for candidate passages would look for.
     pub fn query_words(self) -> Vec<&'static str> {
-        let mut out: Vec<&'static str> = self
-            .cues()
+        let list: &[(&'static str, f32)] = match self {
+            Lens::Pains => lexicon::NEGATIVE,
+            _ => self.cues(),
+        };
+        let mut out: Vec<&'static str> = list
             .iter()
-            .flat_map(|(c, _)| c.split(' '))
-            .filter(|w| {
-                w.len() > 2 && !w.ends_with('*') && !NEGATORS.contains(w) && !w.starts_with('~')
-            })
+            .flat_map(|(c, _)| c.trim_start_matches('~').split(' '))
+            .filter(|w| w.len() > 2 && !w.ends_with('*') && !lexicon::NEGATORS.contains(w))
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -105,11 +177,79 @@ impl Lens {
     /// words say *that* something is a pain, not *what* it is about, so
     /// they do not name themes.
     pub fn is_cue_word(self, word: &str) -> bool {
-        self.cues()
-            .iter()
-            .chain(self.counter_cues())
-            .any(|(c, _)| c.split(' ').any(|p| word_matches(word, p)))
+        static WORDS: [OnceLock<CueWords>; 4] = [const { OnceLock::new() }; 4];
+        WORDS[self as usize]
+            .get_or_init(|| {
+                let general: &[&[(&str, f32)]] = match self {
+                    Lens::Pains => &[lexicon::NEGATIVE, lexicon::POSITIVE],
+                    Lens::Objections => &[lexicon::POSITIVE],
+                    Lens::Success => &[lexicon::POSITIVE, lexicon::NEGATIVE],
+                    Lens::Triggers => &[],
+                };
+                let mut words = CueWords::default();
+                for list in general.iter().chain([&self.cues()]) {
+                    for (cue, _) in list.iter() {
+                        if !TOPICAL.contains(cue) {
+                            words.add(cue);
+                        }
+                    }
+                }
+                words
+            })
+            .contains(word)
     }
+}
+
+/// Complaint words that also say what the complaint is about ("too many
+/// ads"): they may name a theme.
+const TOPICAL: &[&str] = &[
+    "ads", "advert*", "pop-up*", "popup*", "spam*", "paywall*", "refund*",
+];
+
+/// The words of a list of cues, for [`Lens::is_cue_word`].
+#[derive(Debug, Default)]
+struct CueWords {
+    exact: HashSet<String>,
+    prefixes: Vec<String>,
+}
+
+impl CueWords {
+    fn add(&mut self, cue: &str) {
+        for w in cue.trim_start_matches('~').split(' ') {
+            let w = w.replace('\u{2019}', "'");
+            match w.strip_suffix('*') {
+                Some(p) => self.prefixes.push(p.to_string()),
+                None => {
+                    self.exact.insert(w);
+                }
+            }
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.exact.contains(word) || self.prefixes.iter().any(|p| word.starts_with(p.as_str()))
+    }
+}
+
+/// The score from which a sentence is evidence.
+pub const SIGNAL: f32 = 1.0;
+
+/// How much praise in a clause takes from its complaints (and complaints
+/// from its praise, for `success`).
+pub const COUNTER: f32 = 1.0;
+
+/// How a sentence carries a lens (see [`Lens::detect`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detection {
+    /// Evidence from [`SIGNAL`] on; 0 when the lens is absent.
+    pub score: f32,
+    /// Byte range of the sentence that carries it: the clause(s) at or
+    /// above [`SIGNAL`], else the strongest clause.
+    pub focus: Range<usize>,
+    /// How it is said.
+    pub kind: Kind,
+    /// The sentence's valence, -1 (complaint) to 1 (praise).
+    pub valence: f32,
 }
 
 impl FromStr for Lens {
@@ -132,159 +272,6 @@ impl fmt::Display for Lens {
         f.write_str(self.name())
     }
 }
-
-/// Words that flip a cue that follows within three words.
-const NEGATORS: &[&str] = &[
-    "not", "no", "never", "without", "longer", "hardly", "barely", "isn't", "wasn't", "aren't",
-    "don't", "doesn't", "didn't", "nothing",
-];
-
-/// Cue syntax: words separated by spaces must follow each other; `word*`
-/// matches any word starting with `word`; `~word` is a cue that is never
-/// flipped by a negator (it is itself a negation, like "cannot").
-const PAIN_CUES: &[(&str, f32)] = &[
-    ("problem*", 1.0),
-    ("issue*", 1.0),
-    ("pain*", 1.0),
-    ("nightmare", 1.5),
-    ("hard", 1.0),
-    ("harder", 1.0),
-    ("difficult*", 1.0),
-    ("frustrat*", 1.5),
-    ("annoy*", 1.2),
-    ("confus*", 1.2),
-    ("clunky", 1.2),
-    ("clumsy", 1.2),
-    ("slow*", 1.0),
-    ("manual*", 1.0),
-    ("by hand", 1.2),
-    ("broken", 1.2),
-    ("break*", 1.0),
-    ("bug*", 1.0),
-    ("crash*", 1.2),
-    ("fail*", 1.0),
-    ("error*", 1.0),
-    ("wrong", 1.2),
-    ("missing", 1.0),
-    ("lack*", 1.0),
-    ("blocker*", 1.5),
-    ("blocking", 1.0),
-    ("stuck", 1.2),
-    ("expensive", 1.2),
-    ("overpriced", 1.5),
-    ("costly", 1.2),
-    ("hurt*", 1.0),
-    ("struggl*", 1.2),
-    ("complain*", 1.2),
-    ("tedious", 1.2),
-    ("cumbersome", 1.2),
-    ("unreliable", 1.2),
-    ("outage*", 1.2),
-    ("loses", 1.0),
-    ("lost", 0.8),
-    ("drops", 1.0),
-    ("duplicat*", 1.0),
-    ("twice", 0.6),
-    ("late", 0.6),
-    ("delay*", 1.0),
-    ("doubled", 1.0),
-    ("waste*", 1.0),
-    ("worr*", 0.8),
-    ("flagged", 1.0),
-    ("penalt*", 1.0),
-    ("notices", 0.6),
-    ("workaround*", 1.2),
-    ("keeps", 0.8),
-    ("~cannot", 1.0),
-    ("~can't", 1.0),
-    ("~couldn't", 1.0),
-    ("~unable", 1.0),
-    ("impossible", 1.2),
-    ("~nobody", 1.0),
-    ("~no way", 1.0),
-    ("~there is no", 1.0),
-    ("~there's no", 1.0),
-    ("~do not", 0.8),
-    ("~does not", 0.8),
-    ("~doesn't", 0.8),
-    ("~don't", 0.6),
-    ("~didn't", 0.6),
-    ("~isn't", 0.6),
-    ("~won't", 0.6),
-    ("~without", 0.6),
-    ("too", 0.6),
-    ("half works", 1.2),
-    ("only half", 1.0),
-    ("takes weeks", 1.0),
-    ("takes days", 1.0),
-    ("takes hours", 1.0),
-    ("have to", 0.6),
-    ("has to", 0.6),
-    ("had to", 0.6),
-    ("we need", 0.8),
-    ("need to", 0.4),
-    ("wish", 0.8),
-    ("wrote our own", 1.2),
-    ("own scripts", 1.0),
-    ("spreadsheet*", 0.6),
-    ("hate", 1.5),
-    ("terrible", 1.5),
-    ("awful", 1.5),
-    ("bad", 1.0),
-    ("worse", 1.0),
-    ("worst", 1.2),
-    ("ridiculous", 1.2),
-    ("painful", 1.5),
-    ("headache*", 1.5),
-    ("risk*", 0.6),
-    ("concern*", 0.6),
-    ("hassle", 1.2),
-    ("mess", 1.2),
-    ("limit*", 0.6),
-    ("doesn't work", 1.2),
-    ("not working", 1.2),
-    ("logging them out", 1.0),
-    ("logs out", 1.0),
-    ("blocker", 1.5),
-    ("adds up", 1.0),
-    ("a lot for", 1.0),
-    ("too much", 1.2),
-    ("pricey", 1.2),
-    ("steep", 1.0),
-    ("afford", 1.0),
-    ("paying more", 1.0),
-    ("full seat", 0.8),
-];
-
-const POSITIVE_CUES: &[(&str, f32)] = &[
-    ("love*", 1.5),
-    ("great", 1.2),
-    ("nice", 1.2),
-    ("lovely", 1.2),
-    ("excellent", 1.5),
-    ("solid", 1.0),
-    ("smooth*", 1.0),
-    ("easy", 0.8),
-    ("happy", 1.0),
-    ("like", 0.8),
-    ("helpful", 1.0),
-    ("fantastic", 1.5),
-    ("perfect*", 1.2),
-    ("works well", 1.5),
-    ("without any trouble", 3.0),
-    ("no problem", 2.0),
-    ("no problems", 2.0),
-    ("no issue", 2.0),
-    ("no issues", 2.0),
-    ("best", 0.8),
-    ("improved", 1.0),
-    ("saved", 1.0),
-    ("enjoy*", 1.2),
-    ("appreciate*", 0.8),
-    ("thank*", 0.6),
-    ("reliable", 1.0),
-    ("rock solid", 1.5),
-];
 
 const OBJECTION_CUES: &[(&str, f32)] = &[
     ("too expensive", 2.0),
@@ -387,102 +374,23 @@ const TRIGGER_CUES: &[(&str, f32)] = &[
     ("evaluat*", 1.0),
 ];
 
+/// Outcomes (praise words come from `lexicon`).
 const SUCCESS_CUES: &[(&str, f32)] = &[
     ("save*", 1.2),
     ("saving*", 1.2),
     ("hours a week", 1.5),
-    ("faster", 1.2),
     ("quicker", 1.2),
     ("reduced", 1.2),
     ("reduce", 0.8),
     ("down from", 1.5),
     ("fewer", 1.0),
     ("less time", 1.5),
-    ("easier", 1.2),
-    ("love*", 1.5),
-    ("great", 1.0),
-    ("nice", 1.0),
-    ("lovely", 1.0),
-    ("works well", 1.5),
-    ("rock solid", 1.5),
-    ("solid", 1.0),
-    ("reliable", 1.0),
-    ("improv*", 1.0),
-    ("better", 0.8),
-    ("happy", 1.0),
-    ("like", 0.6),
-    ("helpful", 1.0),
-    ("~no longer", 1.2),
-    ("without any trouble", 1.5),
-    ("smooth*", 1.0),
     ("on time", 1.0),
     ("dso", 0.8),
-    ("excellent", 1.5),
-    ("fantastic", 1.5),
-    ("enjoy*", 1.0),
-    ("appreciate*", 1.0),
     ("freed up", 1.5),
     ("paid faster", 1.5),
     ("value", 0.6),
 ];
-
-/// Lower-cased words with their punctuation stripped (apostrophes kept).
-fn words(sentence: &str) -> Vec<String> {
-    sentence
-        .split(|c: char| {
-            c.is_whitespace()
-                || matches!(
-                    c,
-                    ',' | '.' | ';' | ':' | '!' | '?' | '(' | ')' | '"' | '“' | '”' | '—'
-                )
-        })
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-                .to_lowercase()
-                .replace('\u{2019}', "'")
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-fn word_matches(word: &str, pattern: &str) -> bool {
-    let pattern = pattern.trim_start_matches('~');
-    match pattern.strip_suffix('*') {
-        Some(prefix) => word.starts_with(prefix),
-        None => word == pattern,
-    }
-}
-
-/// How many times `cue` occurs in `words`, not counting negated occurrences
-/// (unless the cue is marked `~`).
-fn matches(words: &[String], cue: &str) -> f32 {
-    let negatable = !cue.starts_with('~');
-    let body = cue.trim_start_matches('~');
-    let first = body.split(' ').next().unwrap_or(body);
-    let len = body.bytes().filter(|&b| b == b' ').count() + 1;
-    let mut n = 0.0;
-    if len > words.len() {
-        return 0.0;
-    }
-    for i in 0..=words.len() - len {
-        if word_matches(&words[i], first)
-            && body
-                .split(' ')
-                .enumerate()
-                .skip(1)
-                .all(|(k, p)| word_matches(&words[i + k], p))
-        {
-            let negated = negatable
-                && words[i.saturating_sub(3)..i]
-                    .iter()
-                    .any(|w| NEGATORS.contains(&w.as_str()));
-            if !negated {
-                n += 1.0;
-            }
-        }
-    }
-    n
-}
 
 #[cfg(test)]
 mod tests {

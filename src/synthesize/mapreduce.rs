@@ -25,11 +25,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::cluster::cluster;
 use super::context::{echoes_label, label_fields, passage_line};
 use super::evidence::Evidence;
 use super::lens::Lens;
 use super::summarize::{GroupSummary, RunStats};
-use super::themes::{Draft, EmbedFn, QuoteCandidate, SIMILAR, average_linkage, topic_text};
+use super::themes::{Draft, EmbedFn, QuoteCandidate, SIMILAR, topic_text};
 use super::verify::verify;
 use crate::error::Result;
 use crate::llm::prompts::Template;
@@ -636,7 +637,21 @@ fn merge_by_meaning(
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let vectors = embed(&refs)?;
-    let clusters = average_linkage(&groups, 0, &vectors, SIMILAR);
+    // each theme's sentences start together, so a cluster is a set of themes
+    let weights = vec![1.0; vectors.len()];
+    let of_sentence: Vec<usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(t, g)| g.iter().map(move |_| t))
+        .collect();
+    let clusters: Vec<Vec<usize>> = cluster(&vectors, &weights, &groups, SIMILAR)
+        .into_iter()
+        .map(|sentences| {
+            let mut themes: Vec<usize> = sentences.iter().map(|&s| of_sentence[s]).collect();
+            themes.dedup();
+            themes
+        })
+        .collect();
     let mut slots: Vec<Option<Candidate>> = themes.into_iter().map(Some).collect();
     let mut out = Vec::new();
     for mut members in clusters {
@@ -703,6 +718,7 @@ fn to_draft(c: Candidate, ev: &Evidence, _lens: Lens) -> Draft {
         key_phrases: Vec::new(),
         passages: c.passages,
         quotes,
+        members: Vec::new(),
     }
 }
 
@@ -1008,6 +1024,7 @@ mod tests {
             passage,
             text: text.into(),
             score: 1.0,
+            ..Signal::default()
         };
         let ev = Evidence {
             passages: Vec::new(),

@@ -3,10 +3,17 @@
 
 pub mod ask;
 pub mod cite;
+pub mod cluster;
 pub mod context;
+pub mod describe;
+pub mod detect;
 pub mod evidence;
 pub mod lens;
+pub mod lexicon;
 pub mod mapreduce;
+pub mod naming;
+pub mod offline;
 pub mod summarize;
 pub mod themes;
 pub mod verify;
+pub mod words;

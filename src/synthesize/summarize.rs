@@ -11,10 +11,12 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::Term;
 
+use super::describe;
 use super::evidence::{Evidence, gather};
 use super::lens::Lens;
 use super::mapreduce::{Plan, Progress, Runner, plan};
-use super::themes::{Draft, Theme, extract, rank};
+use super::offline::{Units, extract};
+use super::themes::{Draft, GroupTheme, Theme, rank};
 use crate::clock::now_rfc3339;
 use crate::config::Config;
 use crate::embed::Embedder;
@@ -39,6 +41,8 @@ pub struct Options {
     pub internal: Vec<String>,
     /// The local embedding model: offline themes are clustered by meaning.
     pub embedder: Option<Arc<Embedder>>,
+    /// Our own product's names (`[summarize] product_names`): never a theme's title.
+    pub product_names: Vec<String>,
 }
 
 /// One group's themes.
@@ -118,64 +122,89 @@ pub fn prepare(store: &Store, opts: &Options) -> Result<Prepared> {
     Ok(Prepared { groups, evidence })
 }
 
-/// Themes found offline.
-pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<Vec<Draft>> {
+/// Themes found offline, and the clauses they are made of.
+pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<(Vec<Draft>, Units)> {
     let searcher = store.searcher();
     let n = searcher.num_docs().max(1) as f32;
-    let key_df = (n * 0.05).max(12.0);
-    let mut cache: HashMap<String, f32> = HashMap::new();
-    let mut df = |stem: &str| -> f32 {
-        *cache.entry(stem.to_string()).or_insert_with(|| {
-            searcher
-                .doc_freq(&Term::from_field_text(store.fields.text, stem))
-                .unwrap_or(0) as f32
-        })
-    };
     // look every stem up once, then answer from the table
     let mut table: HashMap<String, f32> = HashMap::new();
-    for s in &ev.signals {
-        for w in s.text.split(|c: char| !c.is_alphanumeric()) {
+    let words: BTreeSet<String> = ev
+        .signals
+        .iter()
+        .flat_map(|s| s.focus_text().split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    for w in &words {
+        {
             for stem in crate::retrieve::query::stems(w) {
-                let d = df(&stem);
-                table.insert(stem, d);
+                if let std::collections::hash_map::Entry::Vacant(slot) = table.entry(stem) {
+                    let d = searcher
+                        .doc_freq(&Term::from_field_text(store.fields.text, slot.key()))
+                        .unwrap_or(0) as f32;
+                    slot.insert(d);
+                }
             }
         }
     }
     let idf = |stem: &str| {
-        let d = table.get(stem).copied().unwrap_or(0.0);
+        let d = table
+            .get(stem)
+            .copied()
+            .or_else(|| {
+                // a compound's parts: the rarer one
+                stem.split('-')
+                    .filter_map(|p| table.get(p).copied())
+                    .reduce(f32::min)
+            })
+            .unwrap_or(0.0);
         (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
     };
-    let is_key = |stem: &str| table.get(stem).is_some_and(|&d| d >= 2.0 && d <= key_df);
-    let names: BTreeSet<String> = person_names(store)
-        .unwrap_or_default()
-        .iter()
-        .flat_map(|n| {
-            n.split_whitespace()
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let excluded = excluded_words(store, opts, ev);
     let embed = opts
         .embedder
         .as_ref()
         .map(|e| move |texts: &[&str]| e.embed(texts));
     extract(
         ev,
-        opts.lens,
         &idf,
-        &is_key,
-        &names,
+        &excluded,
         embed.as_ref().map(|f| f as &super::themes::EmbedFn<'_>),
     )
 }
 
-/// Counts each draft per group, ranks, keeps the top themes; adds the
-/// comparison across groups when asked. With `dedupe`, a theme mostly made
-/// of passages a higher-ranked theme already shows is left out (the offline
-/// themes overlap by construction; a model's were merged by the reduce step).
+/// Words that never name a theme: people's names (speakers, contacts, our
+/// own side), the company names of the accounts in the evidence, and our
+/// product's names
+/// (`[summarize] product_names`), lower case.
+fn excluded_words(store: &Store, opts: &Options, ev: &Evidence) -> BTreeSet<String> {
+    let mut names: Vec<String> = person_names(store).unwrap_or_default();
+    let companies: BTreeSet<&str> = ev
+        .passages
+        .iter()
+        .filter_map(|p| p.hit.field("account_name"))
+        .collect();
+    names.extend(companies.into_iter().map(str::to_string));
+    names.extend(opts.product_names.iter().cloned());
+    names
+        .iter()
+        .flat_map(|n| {
+            n.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+                .filter(|w| w.chars().count() >= 2)
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Counts each draft per group, ranks, keeps the top themes, and writes
+/// the offline themes' summaries; adds the comparison across groups when
+/// asked. With `dedupe`, a theme mostly made of passages a higher-ranked
+/// theme already shows is left out.
 pub fn assemble(
     prep: Prepared,
     drafts: &[Draft],
+    units: Option<&Units>,
     opts: &Options,
     compare: bool,
     dedupe: bool,
@@ -184,24 +213,30 @@ pub fn assemble(
         mut groups,
         evidence,
     } = prep;
+    let keys: Vec<Option<String>> = groups
+        .iter()
+        .map(|g| g.value.as_ref().map(|v| v.to_lowercase()))
+        .collect();
     let mut in_top: BTreeSet<usize> = BTreeSet::new();
-    let mut per_group: Vec<Vec<(usize, Theme)>> = Vec::new();
-    for g in &mut groups {
-        let key = g.value.as_ref().map(|v| v.to_lowercase());
-        let mut themes: Vec<(usize, Theme)> = drafts
+    let mut per_group: Vec<Vec<(usize, GroupTheme)>> = Vec::new();
+    for key in &keys {
+        let mut themes: Vec<(usize, GroupTheme)> = drafts
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.for_group(&evidence, key.as_deref()).map(|t| (i, t)))
+            .filter_map(|(i, d)| {
+                d.for_group(&evidence, key.as_deref(), units)
+                    .map(|t| (i, t))
+            })
             .collect();
         themes.sort_by(|a, b| {
-            let (x, y) = (&a.1, &b.1);
+            let (x, y) = (&a.1.theme, &b.1.theme);
             y.accounts
                 .cmp(&x.accounts)
                 .then(y.mentions.cmp(&x.mentions))
                 .then(x.title.cmp(&y.title))
         });
         // a theme mostly made of passages a higher one already shows is left out
-        let mut kept: Vec<(usize, Theme)> = Vec::new();
+        let mut kept: Vec<(usize, GroupTheme)> = Vec::new();
         let mut shown_passages: BTreeSet<usize> = BTreeSet::new();
         for (i, t) in themes {
             if kept.len() >= opts.top {
@@ -215,24 +250,49 @@ pub fn assemble(
             shown_passages.extend(mine);
             kept.push((i, t));
         }
-        let themes = kept;
-        in_top.extend(themes.iter().map(|(i, _)| *i));
-        let mut shown: Vec<Theme> = themes.iter().map(|(_, t)| t.clone()).collect();
-        rank(&mut shown);
-        g.themes = shown;
-        per_group.push(themes);
+        in_top.extend(kept.iter().map(|(i, _)| *i));
+        per_group.push(kept);
+    }
+    // summaries: the group's facts, and how the other groups compare
+    let totals: Vec<(Option<String>, usize)> = groups
+        .iter()
+        .map(|g| (g.value.clone(), g.accounts))
+        .collect();
+    for (gi, (g, kept)) in groups.iter_mut().zip(per_group).enumerate() {
+        g.themes = kept
+            .into_iter()
+            .map(|(i, mut t)| {
+                if let Some(mut facts) = t.facts.take() {
+                    facts.by = opts.by.clone();
+                    facts.group = g.value.clone();
+                    facts.group_accounts = g.accounts;
+                    let spread = accounts_per_group(&drafts[i], &evidence, &keys);
+                    facts.elsewhere = totals
+                        .iter()
+                        .zip(spread)
+                        .enumerate()
+                        .filter(|(gj, _)| *gj != gi)
+                        .filter_map(|(_, ((value, total), n))| {
+                            value.clone().map(|v| (v, n, *total))
+                        })
+                        .collect();
+                    t.theme.summary = describe::summary(&facts);
+                }
+                t.theme
+            })
+            .collect();
+        rank(&mut g.themes);
     }
     let compare = compare.then(|| {
         let mut rows: Vec<CompareRow> = in_top
             .iter()
             .map(|&i| {
-                let cells: Vec<(usize, usize)> = groups
+                let cells: Vec<(usize, usize)> = keys
                     .iter()
-                    .map(|g| {
-                        let key = g.value.as_ref().map(|v| v.to_lowercase());
+                    .map(|key| {
                         drafts[i]
-                            .for_group(&evidence, key.as_deref())
-                            .map_or((0, 0), |t| (t.accounts, t.mentions))
+                            .for_group(&evidence, key.as_deref(), None)
+                            .map_or((0, 0), |t| (t.theme.accounts, t.theme.mentions))
                     })
                     .collect();
                 CompareRow {
@@ -252,13 +312,34 @@ pub fn assemble(
     (groups, compare)
 }
 
+/// Distinct accounts of a draft's passages in each group (`keys`, lower case).
+fn accounts_per_group(draft: &Draft, ev: &Evidence, keys: &[Option<String>]) -> Vec<usize> {
+    let mut sets: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); keys.len()];
+    for &p in &draft.passages {
+        let passage = &ev.passages[p];
+        let Some(account) = passage.account() else {
+            continue;
+        };
+        for (set, key) in sets.iter_mut().zip(keys) {
+            let inside = match key {
+                None => passage.groups.is_empty(),
+                Some(k) => passage.groups.iter().any(|x| x == k),
+            };
+            if inside {
+                set.insert(account);
+            }
+        }
+    }
+    sets.iter().map(BTreeSet::len).collect()
+}
+
 /// The whole offline summary.
 pub fn summarize_offline(store: &Store, opts: &Options, compare: bool) -> Result<Summary> {
     let started = Instant::now();
     let prep = prepare(store, opts)?;
-    let drafts = offline_drafts(store, opts, &prep.evidence)?;
+    let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
     let signal_passages = prep.evidence.signal_passages();
-    let (groups, compare) = assemble(prep, &drafts, opts, compare, true);
+    let (groups, compare) = assemble(prep, &drafts, Some(&units), opts, compare, true);
     let run = RunStats {
         elapsed_ms: started.elapsed().as_millis() as u64,
         signal_passages,
@@ -388,7 +469,7 @@ pub async fn summarize_with_model(
         }
     }
     stats.signal_passages = prep.evidence.signal_passages();
-    let (groups, compare) = assemble(prep, &drafts, opts, compare, false);
+    let (groups, compare) = assemble(prep, &drafts, None, opts, compare, false);
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
     let provider = run.settings.provider.to_string();
     Ok(Summary::new(

@@ -17,3 +17,4 @@ mod repl;
 mod robustness;
 mod semantic;
 mod summarize;
+mod themes;
