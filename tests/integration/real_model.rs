@@ -2,6 +2,8 @@
 //! OpenAI-compatible server on 127.0.0.1. `INSIGHT_TEST_LLM_URL` names the
 //! server (`.ci/run` always starts one); without it the test says it skips.
 //! The model is weak on purpose: the pipeline has to stay honest with it.
+//! Five retries (about 15 s of backoff) outlast a restart of the server,
+//! which `.ci/run` supervises.
 
 use crate::harness::{Env, s};
 
@@ -25,7 +27,7 @@ fn ask_with_a_real_local_model() {
     env.index_examples();
     env.write(
         "insight.toml",
-        "[llm]\ncontext_tokens = 2048\nmax_output_tokens = 200\ntemperature = 0.0\ntimeout_secs = 180\nmax_retries = 2\n",
+        "[llm]\ncontext_tokens = 2048\nmax_output_tokens = 200\ntemperature = 0.0\ntimeout_secs = 180\nmax_retries = 5\n",
     );
     let v = env.json(&[
         "ask",
@@ -91,7 +93,7 @@ fn summarize_with_a_real_local_model_stays_honest() {
     env.index_examples();
     env.write(
         "insight.toml",
-        "[llm]\ncontext_tokens = 2048\nmax_output_tokens = 256\ntemperature = 0.0\ntimeout_secs = 180\nmax_retries = 2\n",
+        "[llm]\ncontext_tokens = 2048\nmax_output_tokens = 256\ntemperature = 0.0\ntimeout_secs = 180\nmax_retries = 5\n",
     );
     let out = env.run(&[
         "summarize",
