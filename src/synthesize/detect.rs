@@ -1008,6 +1008,9 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
         scopes.iter().position(|s| s.negator < k && k < s.end)
     };
     let mut best = 0.0f32;
+    // an ended complaint ("don't have to … anymore") makes the clause's
+    // other complaint words part of what ended ("the awkward calls")
+    let mut relief = false;
     for m in &matches {
         let cond = c.cond[m.start - start];
         let scope = scope_of(m.start, &scopes).filter(|&s| scopes[s].found.is_none());
@@ -1028,14 +1031,17 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
                 kind = Kind::Request;
             }
             (Class::Neg, None) => {
-                if past || solved_marker {
+                if past || solved_marker || relief {
                     solved += m.w;
                 } else {
                     neg += m.w;
                 }
             }
             (Class::Neg, Some(NegKind::Inability)) => neg += m.w,
-            (Class::Neg, Some(NegKind::Ended)) => solved += m.w.max(1.0),
+            (Class::Neg, Some(NegKind::Ended)) => {
+                solved += m.w.max(1.0);
+                relief = true;
+            }
             (Class::Neg, Some(_)) => pos += m.w * NEGATED_COMPLAINT,
             (Class::Pos, None) => {
                 if m.w > 0.0 && like_not_a_verb(toks, m.start, start) {
@@ -1358,6 +1364,7 @@ mod tests {
             "They finally fixed the sync bug.",
             "Exports were slow at first, but now it's great.",
             "In the past we had duplicate invoices every month.",
+            "I don't have to make the awkward phone calls myself anymore.",
         ] {
             assert!(!pain(s), "{s}: {:?}", Lens::Pains.detect(s));
             assert!(success(s), "{s}: {:?}", Lens::Success.detect(s));
@@ -1373,6 +1380,7 @@ mod tests {
             "It used to be great.",
             "It no longer works.",
             "It doesn't sync anymore.",
+            "It crashes so often that I can't use it anymore.",
             "It worked fine until the last update.",
             "Still not fixed.",
         ] {

@@ -62,11 +62,18 @@ impl Signal {
     }
 }
 
+/// A Markdown heading ("## Issues raised") labels what follows; it is not
+/// something a customer said.
+fn is_heading(sentence: &str) -> bool {
+    let rest = sentence.trim_start().trim_start_matches('#');
+    rest.len() < sentence.trim_start().len() && rest.starts_with(' ')
+}
+
 /// The signals `lens` finds in `text` (a passage), one per sentence that
-/// carries it, in order; `passage` is left 0.
+/// carries it, in order; `passage` is left 0. Headings are never signals.
 pub fn signals_in(lens: Lens, text: &str) -> Vec<Signal> {
     let mut out = Vec::new();
-    for s in sentences(text) {
+    for s in sentences(text).into_iter().filter(|s| !is_heading(s)) {
         let d = lens.judge(&detect::read(s));
         if d.score >= SIGNAL {
             out.push(Signal {
@@ -200,4 +207,19 @@ fn in_stable_order(ev: Evidence) -> Evidence {
         .collect();
     signals.sort_by_key(|s| s.passage); // stable: sentence order within a passage
     Evidence { passages, signals }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_not_signals_but_what_follows_them_is() {
+        let text = "## Issues raised\n\nThe export is broken and nobody told us.";
+        let found = signals_in(Lens::Pains, text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].text.starts_with("The export"));
+        assert!(is_heading("### Problems"));
+        assert!(!is_heading("#1 problem: the sync fails."));
+    }
 }

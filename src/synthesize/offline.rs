@@ -478,7 +478,6 @@ fn pair_statistics(vectors: &[Vec<f32>]) -> (f32, f32) {
     (mean, var.sqrt())
 }
 
-
 /// Clauses many accounts said, grouped when largely the same accounts say
 /// them (the most widely said first, then by text).
 fn overlap_groups(units: &[Unit]) -> Vec<Vec<usize>> {
@@ -572,5 +571,4 @@ mod tests {
         assert!(dot(&a, &b) > 0.3, "{}", dot(&a, &b));
         assert!(dot(&a, &c).abs() < 0.2, "{}", dot(&a, &c));
     }
-
 }
