@@ -362,14 +362,28 @@ impl Default for Group {
 
 /// The unit centroid of `members`, weighted.
 pub fn centroid(members: &[usize], vectors: &[Vec<f32>], weights: &[f32]) -> Vec<f32> {
+    let mut c = mean(members, vectors, weights);
+    normalize(&mut c);
+    c
+}
+
+/// The weighted mean of `members`' vectors, not normalised: its dot product
+/// with a vector is that vector's mean similarity to the members (the
+/// average-linkage distance), which, unlike the cosine to the centroid,
+/// does not grow as a cluster spreads out.
+pub fn mean(members: &[usize], vectors: &[Vec<f32>], weights: &[f32]) -> Vec<f32> {
     let dim = members.first().map_or(0, |&m| vectors[m].len());
     let mut c = vec![0f32; dim];
+    let mut total = 0f32;
     for &m in members {
+        total += weights[m];
         for (s, x) in c.iter_mut().zip(&vectors[m]) {
             *s += weights[m] * x;
         }
     }
-    normalize(&mut c);
+    if total > 0.0 {
+        c.iter_mut().for_each(|x| *x /= total);
+    }
     c
 }
 

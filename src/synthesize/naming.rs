@@ -122,15 +122,9 @@ impl Corpus {
             .collect();
         let weights = self.weights(sources, &all);
         let key_words = key_words(sources, &weights);
-        let Some(first) = best_span(sources, &weights, &BTreeSet::new(), &self.verbs) else {
-            // nothing distinctive: the most central sentence, shortened
-            let text = shorten(sources[0].text, sources[0].tokens);
-            return (!text.is_empty()).then_some(Title {
-                text,
-                from: vec![0],
-                key_words,
-            });
-        };
+        // nothing distinctive ("He was not happy", "so frustrating"): a
+        // feeling about nothing in particular is no theme
+        let first = best_span(sources, &weights, &BTreeSet::new(), &self.verbs)?;
         let mut title = Title {
             text: capitalize(&first.text),
             from: vec![first.source],
@@ -343,24 +337,6 @@ fn key_words(sources: &[Source<'_>], weights: &HashMap<String, f32>) -> Vec<(Str
         .collect()
 }
 
-/// A sentence cut to its first clause and at most [`MAX_WORDS`] words,
-/// without leading glue.
-fn shorten(text: &str, tokens: &[Token]) -> String {
-    let Some(start) = tokens.iter().position(|t| t.kind != Kind::Glue) else {
-        return String::new();
-    };
-    let mut end = start;
-    for j in start..tokens.len().min(start + MAX_WORDS) {
-        if j > start && !joined(text, &tokens[j - 1], &tokens[j]) {
-            break;
-        }
-        if tokens[j].kind != Kind::Glue {
-            end = j;
-        }
-    }
-    capitalize(&text[tokens[start].span.start..tokens[end].span.end])
-}
-
 /// First letter in upper case.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();
@@ -392,6 +368,10 @@ mod tests {
     use crate::synthesize::words::Stemmer;
 
     fn name(said: &[(&str, &str)], corpus_df: &[(&str, usize)], total: usize) -> Title {
+        try_name(said, corpus_df, total).expect("a title")
+    }
+
+    fn try_name(said: &[(&str, &str)], corpus_df: &[(&str, usize)], total: usize) -> Option<Title> {
         let mut stemmer = Stemmer::default();
         let excluded: BTreeSet<String> = ["ledgerline".to_string()].into();
         let toks: Vec<Vec<Token>> = said
@@ -420,7 +400,19 @@ mod tests {
                 who: &who[i],
             })
             .collect();
-        corpus.title(&sources).unwrap()
+        corpus.title(&sources)
+    }
+
+    #[test]
+    fn a_feeling_about_nothing_in_particular_has_no_title() {
+        assert_eq!(
+            try_name(
+                &[("a", "He was not happy."), ("b", "So frustrating!")],
+                &[],
+                100
+            ),
+            None
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::cluster::{centroid, cluster, dot, normalize};
+use super::cluster::{centroid, cluster, dot, mean, normalize};
 use super::evidence::{Evidence, Signal};
 use super::naming::Corpus;
 use super::themes::{Draft, EmbedFn};
@@ -90,24 +90,44 @@ const SUBJECTS: &[&str] = &[
     "who",
 ];
 
-/// A proper name said by a large share of the evidence's accounts is our
-/// own product's (every customer names it): never a theme's word.
+/// A proper name said by a large share of the accounts of the evidence, or
+/// of one of its groups (one app's reviews, one product line), is our own
+/// product's (every customer names it): never a theme's word, and no link
+/// between two clauses.
 const PRODUCT_SHARE: f32 = 0.2;
 const PRODUCT_MIN_ACCOUNTS: usize = 3;
 
 /// Lower-case words written with a capital inside sentences (at least 4
-/// times in 5) and said by at least [`PRODUCT_SHARE`] of the accounts.
-fn product_names(units: &[Unit]) -> BTreeSet<String> {
-    let mut seen: HashMap<&str, (usize, usize, BTreeSet<&str>)> = HashMap::new();
-    let mut everyone: BTreeSet<&str> = BTreeSet::new();
+/// times in 5) and said by at least [`PRODUCT_SHARE`] of the accounts of
+/// the evidence or of one group.
+fn product_names(ev: &Evidence, units: &[Unit]) -> BTreeSet<String> {
+    const ALL: &str = "";
+    // per word: capitalised, inside a sentence, who said it per group
+    type Seen<'a> = (usize, usize, HashMap<&'a str, BTreeSet<&'a str>>);
+    let mut seen: HashMap<&str, Seen<'_>> = HashMap::new();
+    let mut everyone: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for u in units {
-        everyone.extend(u.who.iter().map(String::as_str));
+        let mut groups: BTreeSet<&str> = [ALL].into();
+        for &i in &u.signals {
+            let p = &ev.passages[ev.signals[i].passage];
+            groups.extend(p.groups.iter().map(String::as_str));
+        }
+        for g in &groups {
+            everyone
+                .entry(g)
+                .or_default()
+                .extend(u.who.iter().map(String::as_str));
+        }
         for (k, t) in u.tokens.iter().enumerate() {
             if !t.is_content() {
                 continue;
             }
             let e = seen.entry(t.lower.as_str()).or_default();
-            e.2.extend(u.who.iter().map(String::as_str));
+            for g in &groups {
+                e.2.entry(g)
+                    .or_default()
+                    .extend(u.who.iter().map(String::as_str));
+            }
             if k > 0 {
                 e.1 += 1;
                 if u.text[t.span.clone()].starts_with(char::is_uppercase) {
@@ -116,10 +136,13 @@ fn product_names(units: &[Unit]) -> BTreeSet<String> {
             }
         }
     }
-    let bar = ((everyone.len() as f32 * PRODUCT_SHARE).ceil() as usize).max(PRODUCT_MIN_ACCOUNTS);
+    let bar = |g: &str| {
+        let n = everyone.get(g).map_or(0, BTreeSet::len);
+        ((n as f32 * PRODUCT_SHARE).ceil() as usize).max(PRODUCT_MIN_ACCOUNTS)
+    };
     seen.into_iter()
         .filter(|(_, (caps, inside, who))| {
-            *inside > 0 && caps * 5 >= inside * 4 && who.len() >= bar
+            *inside > 0 && caps * 5 >= inside * 4 && who.iter().any(|(g, w)| w.len() >= bar(g))
         })
         .map(|(w, _)| w.to_string())
         .collect()
@@ -158,7 +181,10 @@ pub fn who(ev: &Evidence, s: &Signal) -> String {
 
 /// The part of a signal sentence that carries the signal.
 pub fn clause(s: &Signal) -> &str {
-    s.focus_text()
+    // a clause cut after a comma or an ellipsis starts at its first word
+    s.focus_text().trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | '…' | '-')
+    })
 }
 
 /// Finds themes in `ev`. `idf(stem)` weighs words for the lexical vectors;
@@ -180,11 +206,12 @@ pub fn extract(
         .iter()
         .map(|u| u.who.len().max(1) as f32)
         .collect();
-    let lexical: Vec<Vec<f32>> = units
+    let mut lexical: Vec<Vec<f32>> = units
         .units
         .iter()
         .map(|u| lexical_vector(&u.tokens, idf))
         .collect();
+    center(&mut lexical, &weights);
     units.vectors = match embed {
         Some(embed) => {
             // what a clause is about; a clause about nothing in particular
@@ -213,9 +240,9 @@ pub fn extract(
     };
     units.semantic = embed.is_some();
     let start = overlap_groups(&units.units);
-    let (mean, spread) = pair_statistics(&units.vectors);
-    let threshold = (mean + LINK_SPREADS * spread).max(LINK_FLOOR);
-    let belongs = (mean + BELONG_SPREADS * spread).max(LINK_FLOOR);
+    let (mean_sim, spread) = pair_statistics(&units.vectors);
+    let threshold = (mean_sim + LINK_SPREADS * spread).max(LINK_FLOOR);
+    let belongs = (mean_sim + BELONG_SPREADS * spread).max(LINK_FLOOR);
     let clusters = cluster(&units.vectors, &weights, &start, threshold);
     let clusters = absorb(clusters, &units.vectors, &weights, belongs);
     let drafts = clusters
@@ -265,7 +292,7 @@ fn absorb(
                         .filter(|(_, j)| **j == Some(t))
                         .map(|(&m, _)| m),
                 );
-                centroid(&members, vectors, weights)
+                mean(&members, vectors, weights)
             })
             .collect();
         let next: Vec<Option<usize>> = loose
@@ -339,7 +366,7 @@ fn units(ev: &Evidence, excluded: &BTreeSet<String>) -> Units {
     for u in &mut list {
         u.tokens = stemmer.analyze(&u.text, excluded);
     }
-    let product = product_names(&list);
+    let product = product_names(ev, &list);
     let mut df: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut everyone: BTreeSet<String> = BTreeSet::new();
     let mut as_verb: HashMap<String, (usize, usize)> = HashMap::new();
