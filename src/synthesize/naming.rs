@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::words::{Kind, Token};
+use super::words::Token;
 
 /// Most words in a title phrase.
 const MAX_WORDS: usize = 7;
