@@ -375,7 +375,20 @@ struct Entry {
 pub struct Table {
     entries: Vec<Entry>,
     exact: HashMap<String, Vec<usize>>,
-    prefix: Vec<(String, usize)>,
+    /// Entries starting with a prefix pattern, by the prefix's first
+    /// [`PREFIX_KEY`] characters (shorter prefixes under all of them).
+    prefix: HashMap<String, Vec<(String, usize)>>,
+    short_prefix: Vec<(String, usize)>,
+}
+
+/// Characters a prefix pattern is looked up by.
+const PREFIX_KEY: usize = 3;
+
+fn prefix_key(word: &str) -> Option<&str> {
+    word.char_indices()
+        .nth(PREFIX_KEY)
+        .map(|(at, _)| &word[..at])
+        .or((word.chars().count() == PREFIX_KEY).then_some(word))
 }
 
 /// A matched entry: tokens `start..end` of the sentence.
@@ -420,7 +433,14 @@ impl Table {
         let idx = self.entries.len();
         match pat.first() {
             Some(Pat::Word(w)) => self.exact.entry(w.clone()).or_default().push(idx),
-            Some(Pat::Prefix(p)) => self.prefix.push((p.clone(), idx)),
+            Some(Pat::Prefix(p)) => match prefix_key(p) {
+                Some(key) => self
+                    .prefix
+                    .entry(key.to_string())
+                    .or_default()
+                    .push((p.clone(), idx)),
+                None => self.short_prefix.push((p.clone(), idx)),
+            },
             _ => return,
         }
         self.entries.push(Entry { pat, class, w });
@@ -431,9 +451,11 @@ impl Table {
         let first = &toks[i].w;
         let mut best: Option<Match> = None;
         let exact = self.exact.get(first).into_iter().flatten();
-        let prefix = self
-            .prefix
-            .iter()
+        let prefix = prefix_key(first)
+            .and_then(|k| self.prefix.get(k))
+            .into_iter()
+            .flatten()
+            .chain(&self.short_prefix)
             .filter(|(p, _)| first.starts_with(p.as_str()))
             .map(|(_, e)| e);
         for &e in exact.chain(prefix) {
@@ -496,6 +518,14 @@ pub fn general() -> &'static Table {
 // ---------------------------------------------------------------- clauses
 
 fn phrase_at(toks: &[Token], i: usize, end: usize, phrase: &str) -> usize {
+    // most phrases fail on their first word: tell without splitting
+    let Some(first) = toks.get(i).filter(|_| i < end) else {
+        return 0;
+    };
+    match phrase.strip_prefix(first.w.as_str()) {
+        Some(rest) if rest.is_empty() || rest.starts_with([' ', ',']) => {}
+        _ => return 0,
+    }
     let mut n = 0;
     for w in phrase.split(' ') {
         let Some(t) = toks.get(i + n).filter(|_| i + n < end) else {
