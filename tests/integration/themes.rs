@@ -64,7 +64,7 @@ fn the_readme_shows_what_summarize_prints_on_the_examples() {
     assert_eq!(
         stable(want),
         got.trim(),
-        "README.md's example report is out of date: paste the output of `insight summarize` on examples/ between its markers"
+        "README.md's example report is out of date: run `python3 bench/readme_example.py` (it pastes what `insight summarize` prints on examples/ between the markers)"
     );
 }
 
