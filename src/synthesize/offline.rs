@@ -4,8 +4,10 @@
 //!    with the accounts that said it, sorted by their text so that nothing
 //!    depends on the order the evidence came in.
 //! 2. **Vectors**: what each clause is about (its words of feeling left out)
-//!    as a unit vector — from the sentence-embedding model, or, without one,
-//!    a hashed TF-IDF vector of its stems and word pairs.
+//!    as a unit vector: the sentence-embedding model's and a hashed TF-IDF
+//!    vector of its stems and word pairs together, or the latter alone;
+//!    both centred on the evidence's mean, so that words and meanings every
+//!    clause shares link nothing.
 //! 3. **Clusters**: clauses many accounts said join first when largely the
 //!    same accounts say them (customers repeat one problem in their own
 //!    words); then everything is grouped by average linkage
@@ -36,7 +38,7 @@ const LEXICAL_DIM: usize = 1024;
 /// least [`LINK_FLOOR`].
 const LINK_SPREADS: f32 = 1.0;
 const LINK_FLOOR: f32 = 0.05;
-/// A stray clause joins a theme whose centre it is this many standard
+/// A stray clause joins a theme it is, on average, this many standard
 /// deviations more similar to than chance.
 const BELONG_SPREADS: f32 = 1.5;
 /// Random pairs the similarity statistics are estimated from.
@@ -261,9 +263,11 @@ const ROUNDS: usize = 3;
 
 /// Themes sized by their evidence: the clusters large enough to be themes
 /// keep their clauses, and every clause of a smaller cluster joins the
-/// theme whose centre it is closest to, if it is at least [`BELONGS`]
-/// similar (a few rounds, centres moving with their members, as k-means
-/// does); the rest stay where they were.
+/// theme it is most similar to on average (its mean similarity to the
+/// theme's clauses, as average linkage measures it: a theme that spreads
+/// out does not draw more), if that is at least `belongs` (a few rounds,
+/// themes moving with their members, as k-means does); the rest stay where
+/// they were.
 fn absorb(
     clusters: Vec<Vec<usize>>,
     vectors: &[Vec<f32>],
