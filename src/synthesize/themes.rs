@@ -107,6 +107,9 @@ pub const NEAR_DUPLICATE: f32 = 0.9;
 /// What being said clearly (a strong signal) adds to being central when
 /// a theme's clauses are ranked for its title and quotes.
 const CLARITY: f32 = 0.3;
+/// What being said in the theme's prevailing tone (its signals' valence)
+/// adds.
+const TONE: f32 = 0.3;
 
 /// How many quotes a theme shows at most.
 pub const MAX_QUOTES: usize = 3;
@@ -234,6 +237,13 @@ impl Draft {
         normalize(&mut centre);
         // …and, among the central, those said most clearly: a theme is named
         // and quoted from what stands for it best
+        // …and in the theme's tone: "great app, but the sync fails" is a
+        // weaker quote for a complaint than "the sync fails every night"
+        let tone: f32 = here
+            .iter()
+            .flat_map(|(_, _, signals)| signals.iter().map(|&s| ev.signals[s].valence))
+            .sum::<f32>()
+            .signum();
         let mut order: Vec<(f32, usize)> = here
             .iter()
             .enumerate()
@@ -243,7 +253,14 @@ impl Draft {
                     .map(|&s| ev.signals[s].score)
                     .fold(0f32, f32::max);
                 let clear = ((strength - 1.0) / 2.0).clamp(0.0, 1.0);
-                (dot(&units.vectors[*m], &centre) + CLARITY * clear, i)
+                let in_tone = signals
+                    .iter()
+                    .map(|&s| (ev.signals[s].valence * tone).clamp(0.0, 1.0))
+                    .fold(0f32, f32::max);
+                (
+                    dot(&units.vectors[*m], &centre) + CLARITY * clear + TONE * in_tone,
+                    i,
+                )
             })
             .collect();
         order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
