@@ -362,7 +362,7 @@ impl Default for Group {
 
 /// The unit centroid of `members`, weighted.
 pub fn centroid(members: &[usize], vectors: &[Vec<f32>], weights: &[f32]) -> Vec<f32> {
-    let mut c = mean(members, vectors, weights);
+    let (mut c, _) = weighted_sum(members.iter().map(|&m| (vectors[m].as_slice(), weights[m])));
     normalize(&mut c);
     c
 }
@@ -372,19 +372,27 @@ pub fn centroid(members: &[usize], vectors: &[Vec<f32>], weights: &[f32]) -> Vec
 /// average-linkage distance), which, unlike the cosine to the centroid,
 /// does not grow as a cluster spreads out.
 pub fn mean(members: &[usize], vectors: &[Vec<f32>], weights: &[f32]) -> Vec<f32> {
-    let dim = members.first().map_or(0, |&m| vectors[m].len());
-    let mut c = vec![0f32; dim];
-    let mut total = 0f32;
-    for &m in members {
-        total += weights[m];
-        for (s, x) in c.iter_mut().zip(&vectors[m]) {
-            *s += weights[m] * x;
-        }
-    }
+    let (mut c, total) = weighted_sum(members.iter().map(|&m| (vectors[m].as_slice(), weights[m])));
     if total > 0.0 {
         c.iter_mut().for_each(|x| *x /= total);
     }
     c
+}
+
+/// The weighted sum of some vectors, and the sum of their weights.
+pub fn weighted_sum<'a>(items: impl IntoIterator<Item = (&'a [f32], f32)>) -> (Vec<f32>, f32) {
+    let mut sum: Vec<f32> = Vec::new();
+    let mut total = 0f32;
+    for (v, w) in items {
+        if sum.is_empty() {
+            sum = vec![0f32; v.len()];
+        }
+        total += w;
+        for (s, x) in sum.iter_mut().zip(v) {
+            *s += w * x;
+        }
+    }
+    (sum, total)
 }
 
 #[cfg(test)]

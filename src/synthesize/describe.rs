@@ -3,6 +3,8 @@
 //! when they share one), how often and since when, what else they tie it
 //! to, and how the other groups compare.
 
+use super::naming::capitalize;
+
 /// What is known of a theme within one group.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -108,10 +110,6 @@ fn mix(f: &Facts) -> Option<String> {
 
 fn percent(a: usize, b: usize) -> usize {
     ((a as f64 / b.max(1) as f64) * 100.0).round() as usize
-}
-
-fn capitalize(s: &str) -> String {
-    super::naming::capitalize(s)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::cluster::{dot, normalize};
+use super::cluster::{dot, normalize, weighted_sum};
 use super::describe::Facts;
 use super::evidence::Evidence;
 use super::naming::Source;
@@ -227,13 +227,10 @@ impl Draft {
             here.push((m, who, signals));
         }
         // most central within the group first
-        let dim = units.vectors.first().map_or(0, Vec::len);
-        let mut centre = vec![0f32; dim];
-        for (m, who, _) in &here {
-            for (c, x) in centre.iter_mut().zip(&units.vectors[*m]) {
-                *c += who.len() as f32 * x;
-            }
-        }
+        let (mut centre, _) = weighted_sum(
+            here.iter()
+                .map(|(m, who, _)| (units.vectors[*m].as_slice(), who.len() as f32)),
+        );
         normalize(&mut centre);
         // …and, among the central, those said most clearly: a theme is named
         // and quoted from what stands for it best
