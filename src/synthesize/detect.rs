@@ -677,6 +677,12 @@ fn cuts(toks: &[Token]) -> Vec<Cut> {
 
 // ---------------------------------------------------------------- reading
 
+/// Words between a missing-capability frame and a complaint it negates
+/// ("doesn't have any major problems").
+const FRAME_OBJECT_FILLERS: &[&str] = &[
+    "any", "a", "an", "the", "many", "much", "major", "real", "serious", "big", "single",
+];
+
 const STOP: &[&str] = &[
     "a", "an", "the", "one", "to", "of", "in", "on", "for", "at", "it", "this", "that", "i", "we",
     "you", "they", "he", "she", "me", "us", "them", "my", "our", "your", "is", "are", "was", "be",
@@ -980,6 +986,27 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
             }
         }
         matches.sort_by_key(|m| m.start);
+    }
+    // a missing-capability frame whose object is a complaint negates it:
+    // "doesn't have any problems" is mild praise, not a missing feature
+    let mut k = 0;
+    while k + 1 < matches.len() {
+        let (a, b) = (matches[k], matches[k + 1]);
+        let between = (a.end..b.start).all(|i| FRAME_OBJECT_FILLERS.contains(&words(i)));
+        if a.class == Class::Missing
+            && matches!(b.class, Class::Neg | Class::Complaint)
+            && b.start - a.end <= 2
+            && between
+        {
+            matches[k] = Match {
+                end: b.end,
+                class: Class::Praise,
+                w: b.w * NEGATED_COMPLAINT,
+                ..a
+            };
+            matches.remove(k + 1);
+        }
+        k += 1;
     }
     // negation scopes, over words not consumed by idioms and frames
     let mut scopes: Vec<Scope> = Vec::new();
@@ -1496,5 +1523,51 @@ mod tests {
         assert!(Lens::Triggers.is_signal("That's why we switched."));
         assert!(Lens::Success.is_signal("We save about fifteen hours a week on collections."));
         assert!(!Lens::Success.is_signal("We still have to reconcile by hand."));
+    }
+
+    #[test]
+    fn no_trouble_is_not_a_pain() {
+        for s in [
+            "The latest version doesn't have any problems for me.",
+            "It does not have any major issues.",
+            "I haven't had any issues with it so far.",
+            "Never had a problem with the sync.",
+            "Zero issues since I switched.",
+            "I have had no trouble at all.",
+            "Hasn't let me down once.",
+            "I can only recommend it.",
+        ] {
+            assert!(!pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+        }
+        // the frame still tells of a missing capability when its object is one
+        assert!(pain("It doesn't have a dark mode."));
+        assert_eq!(
+            Lens::Pains.detect("It doesn't have a dark mode.").kind,
+            Kind::Missing
+        );
+    }
+
+    #[test]
+    fn everyday_app_complaints_are_pains() {
+        for s in [
+            "Too many ads.",
+            "The font is way too small to read.",
+            "Half the time the upload just spins.",
+            "The search never finds anything.",
+            "Now I have to tap three times to send a photo.",
+            "Sync stopped working after the last update.",
+            "They charged me after I cancelled.",
+            "The notifications come hours late.",
+            "You can only attach one file at a time.",
+            "Every time I open it, it asks me to sign in again.",
+            "It doesn't remember my settings.",
+            "Photos upload blurry.",
+            "Calls cut out all the time.",
+            "It randomly deletes my drafts.",
+            "I'm deleting this app.",
+        ] {
+            assert!(pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+            assert!(!success(s), "{s}: {:?}", Lens::Success.detect(s));
+        }
     }
 }
