@@ -1536,9 +1536,12 @@ mod tests {
             "I have had no trouble at all.",
             "Hasn't let me down once.",
             "I can only recommend it.",
+            "I wish I could give this 10 stars!",
+            "Wish I could give it more stars.",
         ] {
             assert!(!pain(s), "{s}: {:?}", Lens::Pains.detect(s));
         }
+        assert!(pain("I wish I could give it zero stars."));
         // the frame still tells of a missing capability when its object is one
         assert!(pain("It doesn't have a dark mode."));
         assert_eq!(

@@ -13,7 +13,10 @@
 //!    words); then everything is grouped by average linkage
 //!    ([`super::cluster`]) at a similarity relative to how alike the
 //!    evidence is on average, so that the threshold means the same for any
-//!    model.
+//!    model. Small clusters join the theme they are most like; a large
+//!    cluster whose most said word is in under a tenth of its clauses is a
+//!    catch-all of long sentences, not one problem: its clauses join the
+//!    themes they are like, or no theme.
 //! 4. **Drafts**: one per cluster, its clauses most central first; titles,
 //!    quotes and counts are made per group from the group's own clauses
 //!    (see [`super::themes::Draft::for_group`]).
@@ -247,6 +250,7 @@ pub fn extract(
     let belongs = (mean_sim + BELONG_SPREADS * spread).max(LINK_FLOOR);
     let clusters = cluster(&units.vectors, &weights, &start, threshold);
     let clusters = absorb(clusters, &units.vectors, &weights, belongs);
+    let clusters = dissolve_catch_alls(clusters, &units, &weights, belongs);
     let drafts = clusters
         .into_iter()
         .map(|members| draft(ev, &units, &weights, members))
@@ -333,6 +337,68 @@ fn absorb(
         }
     }
     out
+}
+
+/// A theme is about one thing when some content word is said in at least
+/// this share of its clauses (by weight); below it, it is a catch-all of
+/// long sentences that share only common words.
+const SUBJECT_SHARE: f32 = 0.1;
+
+/// The share of a cluster's weight held by the clauses that say its most
+/// said content word.
+fn subject_share(members: &[usize], units: &Units, weights: &[f32]) -> f32 {
+    let total: f32 = members.iter().map(|&m| weights[m]).sum();
+    let mut by_stem: HashMap<&str, f32> = HashMap::new();
+    for &m in members {
+        let stems: BTreeSet<&str> = units.units[m]
+            .tokens
+            .iter()
+            .filter(|t| t.is_content())
+            .map(|t| t.stem.as_str())
+            .collect();
+        for s in stems {
+            *by_stem.entry(s).or_default() += weights[m];
+        }
+    }
+    let top = by_stem.values().copied().fold(0f32, f32::max);
+    if total > 0.0 { top / total } else { 0.0 }
+}
+
+/// Catch-alls are no theme: each of their clauses joins the theme it is
+/// most similar to on average, if that is at least `belongs`, and is left
+/// out of every theme otherwise (it stays evidence).
+fn dissolve_catch_alls(
+    clusters: Vec<Vec<usize>>,
+    units: &Units,
+    weights: &[f32],
+    belongs: f32,
+) -> Vec<Vec<usize>> {
+    let total: f32 = weights.iter().sum();
+    let bar = (total * THEME_SHARE).max(MIN_THEME_WEIGHT);
+    let weight = |c: &[usize]| c.iter().map(|&m| weights[m]).sum::<f32>();
+    let (catch_alls, mut themes): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
+        .into_iter()
+        .partition(|c| weight(c) >= bar && subject_share(c, units, weights) < SUBJECT_SHARE);
+    if catch_alls.is_empty() || themes.is_empty() {
+        themes.extend(catch_alls);
+        return themes;
+    }
+    let vectors = &units.vectors;
+    let centres: Vec<Vec<f32>> = themes.iter().map(|t| mean(t, vectors, weights)).collect();
+    for m in catch_alls.into_iter().flatten() {
+        let (best, sim) = centres
+            .iter()
+            .enumerate()
+            .map(|(t, c)| (t, dot(&vectors[m], c)))
+            .fold((0, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
+        if sim >= belongs {
+            themes[best].push(m);
+        }
+    }
+    for t in &mut themes {
+        t.sort_unstable();
+    }
+    themes
 }
 
 /// The distinct clauses, sorted by their text, and the evidence's word
@@ -601,5 +667,55 @@ mod tests {
         let c = lexical_vector(&s.analyze("The per-seat price", &none), &idf);
         assert!(dot(&a, &b) > 0.3, "{}", dot(&a, &b));
         assert!(dot(&a, &c).abs() < 0.2, "{}", dot(&a, &c));
+    }
+
+    fn units_of(texts: &[&str]) -> Units {
+        let mut s = Stemmer::default();
+        let none = BTreeSet::new();
+        let idf = |_: &str| 1.0;
+        let mut units = Units::default();
+        for (i, t) in texts.iter().enumerate() {
+            let tokens = s.analyze(t, &none);
+            units.vectors.push(lexical_vector(&tokens, &idf));
+            units.units.push(Unit {
+                text: t.to_string(),
+                tokens,
+                signals: Vec::new(),
+                who: BTreeSet::from([format!("acc-{i}")]),
+            });
+        }
+        units
+    }
+
+    #[test]
+    fn catch_alls_are_dissolved_into_the_themes_they_touch() {
+        let units = units_of(&[
+            "The calendar sync stopped again.",
+            "Calendar sync drops half my events.",
+            "The calendar sync is slow.",
+            "Sync with my calendar fails every morning.",
+            "Honestly I expected more from a paid upgrade.",
+            "My daughter gave up after a week.",
+            "The support person was rude.",
+            "Buttons are tiny.",
+            "Colours hurt my eyes.",
+            "Nobody answered the phone on Friday.",
+            "Reviews here are fake.",
+            "Ads cover the screen.",
+            "Printing crashes Word.",
+            "Login takes minutes.",
+            "It kept my calendar sync broken.",
+        ]);
+        let weights = vec![1.0; units.units.len()];
+        let sync: Vec<usize> = (0..4).collect();
+        let ramble: Vec<usize> = (4..15).collect();
+        assert!(subject_share(&sync, &units, &weights) > 0.9);
+        assert!(subject_share(&ramble, &units, &weights) < SUBJECT_SHARE);
+        let out = dissolve_catch_alls(vec![sync.clone(), ramble], &units, &weights, 0.2);
+        // the rambling sentences are no theme; the one about the sync joins it
+        assert_eq!(out, vec![vec![0, 1, 2, 3, 14]]);
+        // a theme about one thing stays as it is
+        let out = dissolve_catch_alls(vec![sync.clone()], &units, &weights, 0.2);
+        assert_eq!(out, vec![sync]);
     }
 }
