@@ -570,6 +570,30 @@ struct Cut {
     before: Role,
 }
 
+impl Cut {
+    /// A cut at token `at` that only separates: neither side is conceded
+    /// or stressed.
+    fn plain(at: usize) -> Cut {
+        Cut {
+            at,
+            body: at + 1,
+            opens: Role::Plain,
+            before: Role::Plain,
+        }
+    }
+
+    /// A contrast at token `at`, its clause starting at `body`: the clause
+    /// before is conceded, the one it opens stressed.
+    fn contrast(at: usize, body: usize) -> Cut {
+        Cut {
+            at,
+            body,
+            opens: Role::Stressed,
+            before: Role::Conceded,
+        }
+    }
+}
+
 /// Words that open a clause with its own subject after "and".
 const SUBJECTS: &[&str] = &[
     "the", "it", "it's", "its", "my", "our", "your", "their", "i", "i'm", "we", "we're", "they",
@@ -584,24 +608,14 @@ fn cuts(toks: &[Token]) -> Vec<Cut> {
     while i < n {
         let t = &toks[i];
         if hard_break(t) {
-            out.push(Cut {
-                at: i,
-                body: i + 1,
-                opens: Role::Plain,
-                before: Role::Plain,
-            });
+            out.push(Cut::plain(i));
             pending_concession = false;
             i += 1;
             continue;
         }
         if t.punct {
             if t.w == "," && pending_concession {
-                out.push(Cut {
-                    at: i,
-                    body: i + 1,
-                    opens: Role::Stressed,
-                    before: Role::Conceded,
-                });
+                out.push(Cut::contrast(i, i + 1));
                 pending_concession = false;
             }
             i += 1;
@@ -617,12 +631,7 @@ fn cuts(toks: &[Token]) -> Vec<Cut> {
                     .get(i + 1)
                     .is_some_and(|n| SUBJECTS.contains(&n.w.as_str())))
         {
-            out.push(Cut {
-                at: i,
-                body: i + 1,
-                opens: Role::Plain,
-                before: Role::Plain,
-            });
+            out.push(Cut::plain(i));
             pending_concession = false;
             i += 1;
             continue;
@@ -637,12 +646,7 @@ fn cuts(toks: &[Token]) -> Vec<Cut> {
             };
             if contrast {
                 let keep = matches!(w, "unfortunately" | "sadly");
-                out.push(Cut {
-                    at: i,
-                    body: if keep { i } else { i + m },
-                    opens: Role::Stressed,
-                    before: Role::Conceded,
-                });
+                out.push(Cut::contrast(i, if keep { i } else { i + m }));
                 pending_concession = false;
                 i += m;
                 continue;
