@@ -262,6 +262,20 @@ pub fn extract(
 /// least [`MIN_THEME_WEIGHT`], to take in the clauses of smaller clusters.
 const THEME_SHARE: f32 = 0.005;
 const MIN_THEME_WEIGHT: f32 = 3.0;
+/// The weight a cluster needs to be a theme.
+fn theme_bar(weights: &[f32]) -> f32 {
+    (weights.iter().sum::<f32>() * THEME_SHARE).max(MIN_THEME_WEIGHT)
+}
+
+/// The centre `v` is most similar to (first on ties), and that similarity.
+fn nearest(v: &[f32], centres: &[Vec<f32>]) -> (usize, f32) {
+    centres
+        .iter()
+        .enumerate()
+        .map(|(t, c)| (t, dot(v, c)))
+        .fold((0, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a })
+}
+
 /// Rounds of re-assigning clauses to the nearest theme centre.
 const ROUNDS: usize = 3;
 
@@ -278,8 +292,7 @@ fn absorb(
     weights: &[f32],
     belongs: f32,
 ) -> Vec<Vec<usize>> {
-    let total: f32 = weights.iter().sum();
-    let bar = (total * THEME_SHARE).max(MIN_THEME_WEIGHT);
+    let bar = theme_bar(weights);
     let weight = |c: &[usize]| c.iter().map(|&m| weights[m]).sum::<f32>();
     let (themes, strays): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
         clusters.into_iter().partition(|c| weight(c) >= bar);
@@ -306,11 +319,7 @@ fn absorb(
         let next: Vec<Option<usize>> = loose
             .par_iter()
             .map(|&m| {
-                let (best, sim) = centres
-                    .iter()
-                    .enumerate()
-                    .map(|(t, c)| (t, dot(&vectors[m], c)))
-                    .fold((0, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
+                let (best, sim) = nearest(&vectors[m], &centres);
                 (sim >= belongs).then_some(best)
             })
             .collect();
@@ -373,8 +382,7 @@ fn dissolve_catch_alls(
     weights: &[f32],
     belongs: f32,
 ) -> Vec<Vec<usize>> {
-    let total: f32 = weights.iter().sum();
-    let bar = (total * THEME_SHARE).max(MIN_THEME_WEIGHT);
+    let bar = theme_bar(weights);
     let weight = |c: &[usize]| c.iter().map(|&m| weights[m]).sum::<f32>();
     let (catch_alls, mut themes): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
         .into_iter()
@@ -386,11 +394,7 @@ fn dissolve_catch_alls(
     let vectors = &units.vectors;
     let centres: Vec<Vec<f32>> = themes.iter().map(|t| mean(t, vectors, weights)).collect();
     for m in catch_alls.into_iter().flatten() {
-        let (best, sim) = centres
-            .iter()
-            .enumerate()
-            .map(|(t, c)| (t, dot(&vectors[m], c)))
-            .fold((0, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
+        let (best, sim) = nearest(&vectors[m], &centres);
         if sim >= belongs {
             themes[best].push(m);
         }
