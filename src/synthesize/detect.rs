@@ -6,7 +6,9 @@
 //! "except", …), semicolons, dashes and brackets. Within a clause, idioms are
 //! read first ("couldn't be happier" is praise, "could be better" a
 //! complaint), then frames ("there's no …", "doesn't support", "would be nice
-//! if"), then words of complaint and praise. A negator flips the first
+//! if"), then words of complaint and praise; a missing-capability frame
+//! whose object is a complaint negates it ("doesn't have any problems" is
+//! mild praise). A negator flips the first
 //! polar word within its scope (up to four words, ended by punctuation or a
 //! conjunction, never across clauses): "not working" is a pain, "not bad"
 //! mild praise, "no longer slow" a solved pain. A clause that tells of the
@@ -77,7 +79,9 @@ pub const NEGATED_FUNCTION: f32 = 1.2;
 /// does not know tells of a missing capability ("no SCIM", "no dark mode").
 pub const ABSENCE: f32 = 1.0;
 
-/// Whether words of the VADER lexicon that the word lists lack count too.
+/// Whether words of the VADER lexicon that the word lists lack count too
+/// (off: better on labelled sentences, worse on themes and on `examples/`;
+/// see BENCHMARKS.md, "VADER's lexicon as an extra signal").
 pub const VADER: bool = false;
 /// From which absolute VADER valence (-4..4) a word counts.
 pub const VADER_MIN: f32 = 1.5;
