@@ -1576,6 +1576,9 @@ mod tests {
             "Calls cut out all the time.",
             "It randomly deletes my drafts.",
             "I'm deleting this app.",
+            "The per-user price adds up fast for a small team.",
+            "We won't pay for seats nobody uses.",
+            "A full licence for a part-timer seems crazy.",
         ] {
             assert!(pain(s), "{s}: {:?}", Lens::Pains.detect(s));
             assert!(!success(s), "{s}: {:?}", Lens::Success.detect(s));

@@ -110,3 +110,58 @@ fn the_same_data_gives_the_same_report_whatever_the_threads() {
     index(&four, "2", &["--rebuild"]);
     assert_eq!(a, report(&four), "a rebuilt index gives another report");
 }
+
+/// The pains `examples/` was written around (its README) lead each
+/// segment's themes: per-seat pricing for small businesses, Salesforce
+/// sync delays and credit-note approvals for the mid-market, users
+/// provisioned by hand for enterprises.
+#[test]
+fn each_segment_leads_with_the_pains_the_examples_were_written_around() {
+    let env = Env::new();
+    env.index_examples();
+    let v = env.json(&["summarize", "--format", "json"]);
+    let top = |segment: &str| -> String {
+        let group = v["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .find(|g| g["value"] == segment)
+            .unwrap_or_else(|| panic!("no {segment} group in {v}"));
+        group["themes"]
+            .as_array()
+            .expect("themes")
+            .iter()
+            .take(3)
+            .map(|t| {
+                let quotes: Vec<&str> = t["quotes"]
+                    .as_array()
+                    .expect("quotes")
+                    .iter()
+                    .filter_map(|q| q["text"].as_str())
+                    .collect();
+                format!("{} | {}", t["title"], quotes.join(" | "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase()
+    };
+    let smb = top("smb");
+    assert!(
+        smb.contains("seat"),
+        "per-seat pricing in smb's top 3:\n{smb}"
+    );
+    let mid = top("mid-market");
+    assert!(
+        mid.contains("salesforce"),
+        "Salesforce sync in mid-market's top 3:\n{mid}"
+    );
+    assert!(
+        mid.contains("credit note"),
+        "credit notes in mid-market's top 3:\n{mid}"
+    );
+    let ent = top("enterprise");
+    assert!(
+        ent.contains("users by hand") || ent.contains("user by hand"),
+        "provisioning by hand in enterprise's top 3:\n{ent}"
+    );
+}
