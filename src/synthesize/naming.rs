@@ -337,8 +337,15 @@ fn key_words(sources: &[Source<'_>], weights: &HashMap<String, f32>) -> Vec<(Str
         .collect()
 }
 
-/// First letter in upper case.
+/// First letter in upper case, unless the first word is written with an
+/// inner capital ("iPad", "iOS", "eBay" stay as they are).
 pub fn capitalize(s: &str) -> String {
+    let first_word = s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if first_word.chars().skip(1).any(char::is_uppercase)
+        && first_word.chars().next().is_some_and(char::is_lowercase)
+    {
+        return s.to_string();
+    }
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -401,6 +408,15 @@ mod tests {
             })
             .collect();
         corpus.title(&sources)
+    }
+
+    #[test]
+    fn capitals_keep_brand_spellings() {
+        assert_eq!(capitalize("iPad version"), "iPad version");
+        assert_eq!(capitalize("iCloud sync"), "iCloud sync");
+        assert_eq!(capitalize("unread emails"), "Unread emails");
+        assert_eq!(capitalize("SCIM, by hand"), "SCIM, by hand");
+        assert_eq!(capitalize(""), "");
     }
 
     #[test]
