@@ -91,6 +91,7 @@ const GLUE: &[&str] = &[
     "really", "very", "too", "so", "not", "no", "yes", "again", "app", "apps", "application",
     "product", "tool", "software", "company", "team", "morning", "evening", "night",
     "tonight", "tomorrow", "yesterday", "weekend", "everyday", "twice", "once", "thrice",
+    "person", "persons",
 ];
 
 /// Months, days and other calendar words: a date is never a theme.
@@ -260,6 +261,11 @@ mod tests {
         assert_eq!(kind("ahmed"), Some(Kind::Glue));
         assert_eq!(kind("xero"), Some(Kind::Content));
         assert_eq!(kind("sheet"), Some(Kind::Content));
+        // "the person who issues a credit": who, not what the theme is about
+        let t = s.analyze("The person who issues a credit approves it.", &none);
+        let kind = |w: &str| t.iter().find(|t| t.lower == w).map(|t| t.kind);
+        assert_eq!(kind("person"), Some(Kind::Glue));
+        assert_eq!(kind("credit"), Some(Kind::Content));
     }
 
     #[test]
