@@ -1087,13 +1087,8 @@ const VADER_SKIP: &[&str] = &[
     "missing",
     "alone",
     "old",
-    // product names and discourse markers, not feelings ("works with
-    // Excel", "honestly, the price …")
+    // a product's name, not a feeling ("works with Excel")
     "excel",
-    "honestly",
-    "seriously",
-    "truly",
-    "frankly",
 ];
 
 /// The VADER valence of `word` (-4..4), for words the lists above lack.
