@@ -262,6 +262,11 @@ pub fn extract(
 /// least [`MIN_THEME_WEIGHT`], to take in the clauses of smaller clusters.
 const THEME_SHARE: f32 = 0.005;
 const MIN_THEME_WEIGHT: f32 = 3.0;
+/// The weight of a cluster: its members' weights summed.
+fn cluster_weight(members: &[usize], weights: &[f32]) -> f32 {
+    members.iter().map(|&m| weights[m]).sum()
+}
+
 /// The weight a cluster needs to be a theme.
 fn theme_bar(weights: &[f32]) -> f32 {
     (weights.iter().sum::<f32>() * THEME_SHARE).max(MIN_THEME_WEIGHT)
@@ -293,9 +298,9 @@ fn absorb(
     belongs: f32,
 ) -> Vec<Vec<usize>> {
     let bar = theme_bar(weights);
-    let weight = |c: &[usize]| c.iter().map(|&m| weights[m]).sum::<f32>();
-    let (themes, strays): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
-        clusters.into_iter().partition(|c| weight(c) >= bar);
+    let (themes, strays): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
+        .into_iter()
+        .partition(|c| cluster_weight(c, weights) >= bar);
     if themes.is_empty() {
         return strays;
     }
@@ -356,7 +361,7 @@ const SUBJECT_SHARE: f32 = 0.1;
 /// The share of a cluster's weight held by the clauses that say its most
 /// said content word.
 fn subject_share(members: &[usize], units: &Units, weights: &[f32]) -> f32 {
-    let total: f32 = members.iter().map(|&m| weights[m]).sum();
+    let total = cluster_weight(members, weights);
     let mut by_stem: HashMap<&str, f32> = HashMap::new();
     for &m in members {
         let stems: BTreeSet<&str> = units.units[m]
@@ -383,10 +388,10 @@ fn dissolve_catch_alls(
     belongs: f32,
 ) -> Vec<Vec<usize>> {
     let bar = theme_bar(weights);
-    let weight = |c: &[usize]| c.iter().map(|&m| weights[m]).sum::<f32>();
-    let (catch_alls, mut themes): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
-        .into_iter()
-        .partition(|c| weight(c) >= bar && subject_share(c, units, weights) < SUBJECT_SHARE);
+    let (catch_alls, mut themes): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
+        clusters.into_iter().partition(|c| {
+            cluster_weight(c, weights) >= bar && subject_share(c, units, weights) < SUBJECT_SHARE
+        });
     if catch_alls.is_empty() || themes.is_empty() {
         themes.extend(catch_alls);
         return themes;
