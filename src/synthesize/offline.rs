@@ -25,7 +25,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::cluster::{centroid, cluster, dot, mean, normalize};
+use super::cluster::{centroid, cluster_keyed, dot, mean, normalize};
 use super::evidence::{Evidence, Signal};
 use super::naming::Corpus;
 use super::themes::{Draft, EmbedFn};
@@ -248,7 +248,14 @@ pub fn extract(
     let (mean_sim, spread) = pair_statistics(&units.vectors);
     let threshold = (mean_sim + LINK_SPREADS * spread).max(LINK_FLOOR);
     let belongs = (mean_sim + BELONG_SPREADS * spread).max(LINK_FLOOR);
-    let clusters = cluster(&units.vectors, &weights, &start, threshold);
+    // a clause's key is its text: the same clauses are sampled whatever
+    // else the evidence holds
+    let keys: Vec<u64> = units
+        .units
+        .iter()
+        .map(|u| xxhash_rust::xxh3::xxh3_64(u.text.to_lowercase().as_bytes()))
+        .collect();
+    let clusters = cluster_keyed(&units.vectors, &weights, &keys, &start, threshold);
     let clusters = absorb(clusters, &units.vectors, &weights, belongs);
     let clusters = dissolve_catch_alls(clusters, &units, &weights, belongs);
     let drafts = clusters
