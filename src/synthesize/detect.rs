@@ -959,6 +959,26 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
             continue;
         }
         match table.longest(toks, i, end) {
+            // an idiom that starts inside a frame and runs past it is what
+            // was said: "I wish | I could give it 10 stars" is praise
+            Some(m) if matches!(m.class, Class::Missing | Class::Request) => {
+                let inner = (m.start + 1..m.end).find(|&k| {
+                    !toks[k].punct
+                        && table.longest(toks, k, end).is_some_and(|o| {
+                            matches!(o.class, Class::Praise | Class::Complaint) && o.end > m.end
+                        })
+                });
+                match inner {
+                    Some(k) => i = k,
+                    None => {
+                        for k in m.start..m.end {
+                            c.consumed[k - start] = true;
+                        }
+                        matches.push(m);
+                        i = m.end;
+                    }
+                }
+            }
             Some(m) => {
                 if m.class.idiom() {
                     for k in m.start..m.end {

@@ -546,18 +546,8 @@ pub const PRAISE_IDIOMS: &[(&str, f32)] = &[
     ("don't know how we lived without", 2.0),
     ("can't wait", 1.0),
     ("can only recommend", 1.5),
-    // "I wish I could give it 10 stars": praise said as a wish
-    ("i wish i could give more stars", 2.0),
-    ("i wish i could give _ more stars", 2.0),
-    ("i wish i could give more than _ stars", 2.0),
-    ("i wish i could give _ more than _ stars", 2.0),
-    ("i wish i could give _ 6 stars", 2.0),
-    ("i wish i could give _ 10 stars", 2.0),
-    ("i wish i could give _ 100 stars", 2.0),
-    ("i wish i could give _ six stars", 2.0),
-    ("i wish i could give _ ten stars", 2.0),
-    ("i wish i could give _ a hundred stars", 2.0),
-    ("i wish i could give _ a million stars", 2.0),
+    // "I wish I could give it 10 stars": praise said as a wish (the idiom
+    // wins over the request frame "i wish" it starts inside)
     ("wish i could give more stars", 2.0),
     ("wish i could give _ more stars", 2.0),
     ("wish i could give more than _ stars", 2.0),
