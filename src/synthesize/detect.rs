@@ -75,6 +75,9 @@ pub const CONDITIONAL: f32 = 0.8;
 pub const NEGATED_COMPLAINT: f32 = 0.5;
 /// A negated working verb is a malfunction ("doesn't load", "won't sync").
 pub const NEGATED_FUNCTION: f32 = 1.2;
+/// What saying that the product helps ("it has helped us …") weighs as
+/// praise.
+pub const HELPS: f32 = 1.0;
 /// A negator of absence ("no", "there's no") followed by a thing the lexicon
 /// does not know tells of a missing capability ("no SCIM", "no dark mode").
 pub const ABSENCE: f32 = 1.0;
@@ -116,6 +119,10 @@ pub struct Clause {
     /// Weight from contrast with a neighbouring clause (1 when none).
     pub weight: f32,
     pub question: bool,
+    /// Says that the product helps ("has helped me", "a lifesaver"): the
+    /// clause's complaint words, and those of clauses not set against it,
+    /// tell of what it solves.
+    pub helps: bool,
     /// Tokens inside a negation's scope (index into the sentence's tokens).
     negated: Vec<bool>,
     /// Tokens inside an "if" part, and whether it is counterfactual.
@@ -719,6 +726,21 @@ const PAST_FORMS: &[&str] = &[
     "came",
 ];
 
+/// Words before a help marker that make it a wish or a doubt ("it would
+/// help if", "it might help").
+const HEDGES: &[&str] = &[
+    "would",
+    "could",
+    "might",
+    "may",
+    "should",
+    "if",
+    "wish",
+    "hope",
+    "hopefully",
+    "sometimes",
+];
+
 const COUNTERFACTUAL: &[&str] = &[
     "were",
     "was",
@@ -796,6 +818,25 @@ pub fn read(sentence: &str) -> Facts {
             question(&tokens, &mut c);
         }
         clauses.push(c);
+    }
+    // "I struggle with procrastination and this app really helps": the help
+    // solves the complaint of the clause joined to it by "and" (not one set
+    // against it, nor one after a dash: "sometimes this helps - the photos
+    // don't move")
+    for k in 0..clauses.len().saturating_sub(1) {
+        let (a, b) = (&clauses[k], &clauses[k + 1]);
+        let joined = matches!(
+            tokens[b.toks.start.saturating_sub(1)].w.as_str(),
+            "and" | "so"
+        ) && a.role == Role::Plain
+            && b.role == Role::Plain;
+        if joined && a.helps != b.helps {
+            let c = if a.helps { k + 1 } else { k };
+            if clauses[c].neg_kind == Kind::Statement && !clauses[c].question {
+                clauses[c].solved += clauses[c].neg;
+                clauses[c].neg = 0.0;
+            }
+        }
     }
     weigh(&mut clauses);
     Facts { tokens, clauses }
@@ -921,6 +962,11 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
         any_phrase_at(toks, i, end, lx::SOLVED_MARKERS) > 0
             && !(i > start && is_negator(words(i - 1)))
             && !(i > start + 1 && is_negator(words(i - 2)))
+    });
+    // the product helps (not "doesn't help", "nothing helps", "would help")
+    c.helps = (start..end).any(|i| {
+        any_phrase_at(toks, i, end, lx::HELP_MARKERS) > 0
+            && !(start..i).any(|k| is_negator(words(k)) || HEDGES.contains(&words(k)))
     });
     // "if" parts
     let mut i = start;
@@ -1116,7 +1162,7 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
                 kind = Kind::Request;
             }
             (Class::Neg, None) => {
-                if past || solved_marker || relief {
+                if past || solved_marker || relief || c.helps {
                     solved += m.w;
                 } else {
                     neg += m.w;
@@ -1225,6 +1271,9 @@ fn read_clause(toks: &[Token], start: usize, end: usize, table: &Table) -> Claus
         } else {
             add_neg(&mut c, wt, kind, &mut best);
         }
+    }
+    if c.helps {
+        c.pos += HELPS; // "the reminders helped us cut the backlog"
     }
     if c.neg_kind == Kind::Statement && c.cond.contains(&Cond::Indicative) {
         c.neg_kind = Kind::Conditional; // "if the sync fails, nobody knows"
@@ -1576,6 +1625,49 @@ mod tests {
             Lens::Pains.detect("It doesn't have a dark mode.").kind,
             Kind::Missing
         );
+    }
+
+    #[test]
+    fn a_pain_the_product_helps_with_is_solved() {
+        for s in [
+            "This app has helped me stay focused, because I struggle with distractions.",
+            "I struggle with procrastination and this app really helps.",
+            "Chasing late payers was a nightmare until we found Ledgerline.",
+            "Reconciling by hand took forever until we started using it.",
+            "It has saved me from the awful month-end scramble.",
+            "The reminders helped us cut the backlog of overdue invoices.",
+        ] {
+            assert!(!pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+            assert!(success(s), "{s}: {:?}", Lens::Success.detect(s));
+        }
+        // help that is denied, wished for, or overruled leaves the pain
+        for s in [
+            "It helped at first, but now it crashes every day.",
+            "The app helps a lot, but the sync is broken.",
+            "Support helped me, yet the export still fails.",
+            "Nothing helps, the sync keeps failing.",
+            "It doesn't help that the export is so slow.",
+            "It worked fine until the last update.",
+        ] {
+            assert!(pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+        }
+    }
+
+    #[test]
+    fn emphatic_praise_is_no_pain() {
+        for s in [
+            "I could not recommend this more!",
+            "I couldn't recommend it highly enough.",
+        ] {
+            assert!(!pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+        }
+        for s in [
+            "The latest update brought bug fixes but broke the calendar.",
+            "Please fix the bugs.",
+            "It is full of bugs.",
+        ] {
+            assert!(pain(s), "{s}: {:?}", Lens::Pains.detect(s));
+        }
     }
 
     #[test]

@@ -533,6 +533,13 @@ pub const PRAISE_IDIOMS: &[(&str, f32)] = &[
     ("can't recommend _ _ highly enough", 2.0),
     ("can't recommend enough", 2.0),
     ("can't recommend _ more", 2.0),
+    ("can't recommend _ _ more", 2.0),
+    ("couldn't recommend _ enough", 2.0),
+    ("couldn't recommend _ _ enough", 2.0),
+    ("couldn't recommend _ highly enough", 2.0),
+    ("couldn't recommend _ _ highly enough", 2.0),
+    ("couldn't recommend _ more", 2.0),
+    ("couldn't recommend _ _ more", 2.0),
     ("can't say enough", 2.0),
     ("can't praise _ enough", 2.0),
     ("can't thank _ enough", 2.0),
@@ -985,6 +992,33 @@ pub const PAST_MARKERS: &[&str] = &[
     "our old",
     "my old",
     "the old system",
+];
+
+/// Markers that the product helps with what the clause complains about:
+/// "it has helped me stay focused, because I struggle with distractions"
+/// tells of a pain it solves.
+pub const HELP_MARKERS: &[&str] = &[
+    "helped me",
+    "helped us",
+    "helps me",
+    "helps us",
+    "has helped",
+    "have helped",
+    "really helps",
+    "really helped",
+    "it helps",
+    "this helps",
+    "saved me",
+    "saved us",
+    "saves me",
+    "saves us",
+    "lifesaver",
+    "life saver",
+    "life-saver",
+    "until we found",
+    "until i found",
+    "until we started using",
+    "until i started using",
 ];
 
 /// Markers that a state no longer holds: with a complaint, a solved pain;
