@@ -28,6 +28,7 @@ use crate::llm::redact::Redactor;
 use crate::llm::{Client, LlmSettings, Usage};
 use crate::retrieve::Filters;
 use crate::retrieve::groups::{groups, person_names};
+use crate::retrieve::query::stems;
 
 /// What to summarise.
 #[derive(Debug, Clone)]
@@ -217,10 +218,12 @@ pub fn assemble(
         .iter()
         .map(|g| g.value.as_ref().map(|v| v.to_lowercase()))
         .collect();
+    // the drafts, and those merged within a group (appended)
+    let mut drafts: Vec<Draft> = drafts.to_vec();
     let mut in_top: BTreeSet<usize> = BTreeSet::new();
     let mut per_group: Vec<Vec<(usize, GroupTheme)>> = Vec::new();
     for key in &keys {
-        let mut themes: Vec<(usize, GroupTheme)> = drafts
+        let themes: Vec<(usize, GroupTheme)> = drafts
             .iter()
             .enumerate()
             .filter_map(|(i, d)| {
@@ -228,6 +231,10 @@ pub fn assemble(
                     .map(|t| (i, t))
             })
             .collect();
+        let mut themes = match units {
+            Some(units) => merge_same_titles(&mut drafts, themes, &evidence, key.as_deref(), units),
+            None => themes,
+        };
         themes.sort_by(|a, b| {
             let (x, y) = (&a.1.theme, &b.1.theme);
             y.accounts
@@ -310,6 +317,62 @@ pub fn assemble(
         rows
     });
     (groups, compare)
+}
+
+/// Themes of one group whose titles say the same words, endings aside
+/// ("Task" and "Tasks", "Bug" and "Bugs"), are one theme: their drafts are
+/// merged (appended to `drafts`) and the theme is counted, named and quoted
+/// again from all its clauses in the group.
+fn merge_same_titles(
+    drafts: &mut Vec<Draft>,
+    themes: Vec<(usize, GroupTheme)>,
+    ev: &Evidence,
+    group: Option<&str>,
+    units: &Units,
+) -> Vec<(usize, GroupTheme)> {
+    let titles: Vec<&str> = themes.iter().map(|(_, t)| t.theme.title.as_str()).collect();
+    let sets = same_titles(&titles);
+    let mut slots: Vec<Option<(usize, GroupTheme)>> = themes.into_iter().map(Some).collect();
+    let mut out = Vec::new();
+    for set in sets {
+        let mut same: Vec<(usize, GroupTheme)> =
+            set.iter().filter_map(|&k| slots[k].take()).collect();
+        if same.len() == 1 {
+            out.append(&mut same);
+            continue;
+        }
+        let mut merged = Draft::default();
+        for (i, _) in &same {
+            merged.passages.extend(drafts[*i].passages.iter().copied());
+            merged.members.extend(drafts[*i].members.iter().copied());
+        }
+        merged.title = drafts[same[0].0].title.clone();
+        match merged.for_group(ev, group, Some(units)) {
+            Some(t) => {
+                drafts.push(merged);
+                out.push((drafts.len() - 1, t));
+            }
+            None => out.append(&mut same),
+        }
+    }
+    out
+}
+
+/// The titles that say the same words, endings aside, as sets of indices
+/// (each title in exactly one set, in the order of first appearance).
+fn same_titles(titles: &[&str]) -> Vec<Vec<usize>> {
+    let mut sets: Vec<(BTreeSet<String>, Vec<usize>)> = Vec::new();
+    for (k, title) in titles.iter().enumerate() {
+        let words: BTreeSet<String> = stems(title).into_iter().collect();
+        match sets
+            .iter_mut()
+            .find(|(w, _)| !words.is_empty() && *w == words)
+        {
+            Some((_, same)) => same.push(k),
+            None => sets.push((words, vec![k])),
+        }
+    }
+    sets.into_iter().map(|(_, s)| s).collect()
 }
 
 /// Distinct accounts of a draft's passages in each group (`keys`, lower case).
@@ -480,4 +543,27 @@ pub async fn summarize_with_model(
         compare,
         stats,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_with_the_same_words_are_one_theme() {
+        let titles = [
+            "Tasks",
+            "Sync stops",
+            "Task",
+            "Syncing stopped",
+            "Per-seat price",
+            "Bug fixes",
+            "Bug",
+            "",
+        ];
+        assert_eq!(
+            same_titles(&titles),
+            vec![vec![0, 2], vec![1, 3], vec![4], vec![5], vec![6], vec![7]]
+        );
+    }
 }
