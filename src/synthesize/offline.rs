@@ -363,26 +363,35 @@ fn absorb(
 /// A theme is about one thing when some content word is said in at least
 /// this share of its clauses (by weight); below it, it is a catch-all of
 /// long sentences that share only common words.
-const SUBJECT_SHARE: f32 = 0.1;
+pub const SUBJECT_SHARE: f32 = 0.1;
 
 /// The share of a cluster's weight held by the clauses that say its most
 /// said content word.
 fn subject_share(members: &[usize], units: &Units, weights: &[f32]) -> f32 {
-    let total = cluster_weight(members, weights);
-    let mut by_stem: HashMap<&str, f32> = HashMap::new();
-    for &m in members {
-        let stems: BTreeSet<&str> = units.units[m]
-            .tokens
-            .iter()
-            .filter(|t| t.is_content())
-            .map(|t| t.stem.as_str())
-            .collect();
-        for s in stems {
-            *by_stem.entry(s).or_default() += weights[m];
+    units.subject_share(members.iter().map(|&m| (m, weights[m])))
+}
+
+impl Units {
+    /// The share of the weight of `members` (clause, weight) held by the
+    /// clauses that say their most said content word.
+    pub fn subject_share(&self, members: impl Iterator<Item = (usize, f32)>) -> f32 {
+        let mut total = 0f32;
+        let mut by_stem: HashMap<&str, f32> = HashMap::new();
+        for (m, w) in members {
+            total += w;
+            let stems: BTreeSet<&str> = self.units[m]
+                .tokens
+                .iter()
+                .filter(|t| t.is_content())
+                .map(|t| t.stem.as_str())
+                .collect();
+            for s in stems {
+                *by_stem.entry(s).or_default() += w;
+            }
         }
+        let top = by_stem.values().copied().fold(0f32, f32::max);
+        if total > 0.0 { top / total } else { 0.0 }
     }
-    let top = by_stem.values().copied().fold(0f32, f32::max);
-    if total > 0.0 { top / total } else { 0.0 }
 }
 
 /// Catch-alls are no theme: each of their clauses joins the theme it is

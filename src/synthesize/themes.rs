@@ -18,7 +18,7 @@ use super::cluster::{dot, normalize, weighted_sum};
 use super::describe::Facts;
 use super::evidence::Evidence;
 use super::naming::Source;
-use super::offline::{Units, who};
+use super::offline::{SUBJECT_SHARE, Units, who};
 use super::verify::verify;
 use crate::retrieve::query::stems;
 
@@ -225,6 +225,13 @@ impl Draft {
             }
             let who: BTreeSet<String> = signals.iter().map(|&s| who(ev, &ev.signals[s])).collect();
             here.push((m, who, signals));
+        }
+        // within one group a theme can be a catch-all even when it is not
+        // over all groups: long sentences that share no word
+        let share = units.subject_share(here.iter().map(|(m, who, _)| (*m, who.len() as f32)));
+        if share < SUBJECT_SHARE {
+            theme.title.clear();
+            return Facts::default();
         }
         // most central within the group first
         let (mut centre, _) = weighted_sum(
