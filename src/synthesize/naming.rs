@@ -432,26 +432,6 @@ mod tests {
     }
 
     #[test]
-    fn discourse_words_name_nothing() {
-        // "enough", "long", "point", "sense", "reason", "fact" carry no topic
-        assert_eq!(
-            try_name(
-                &[
-                    (
-                        "a",
-                        "I can't stress enough how long this has been going on."
-                    ),
-                    ("b", "At this point it makes no sense, for some reason."),
-                    ("c", "The fact is it's been long enough."),
-                ],
-                &[],
-                100
-            ),
-            None
-        );
-    }
-
-    #[test]
     fn a_shared_phrase_names_the_theme() {
         let t = name(
             &[

@@ -91,7 +91,7 @@ const GLUE: &[&str] = &[
     "really", "very", "too", "so", "not", "no", "yes", "again", "app", "apps", "application",
     "product", "tool", "software", "company", "team", "morning", "evening", "night",
     "tonight", "tomorrow", "yesterday", "weekend", "everyday", "twice", "once", "thrice",
-    "person", "persons", "enough", "long", "point", "sense", "reason", "fact",
+    "person", "persons",
 ];
 
 /// Months, days and other calendar words: a date is never a theme.
