@@ -218,12 +218,14 @@ pub fn assemble(
         .iter()
         .map(|g| g.value.as_ref().map(|v| v.to_lowercase()))
         .collect();
-    // the drafts, and those merged within a group (appended)
+    // the drafts, and those merged within one group (appended: each group
+    // starts from the original drafts only)
+    let originals = drafts.len();
     let mut drafts: Vec<Draft> = drafts.to_vec();
     let mut in_top: BTreeSet<usize> = BTreeSet::new();
     let mut per_group: Vec<Vec<(usize, GroupTheme)>> = Vec::new();
     for key in &keys {
-        let themes: Vec<(usize, GroupTheme)> = drafts
+        let themes: Vec<(usize, GroupTheme)> = drafts[..originals]
             .iter()
             .enumerate()
             .filter_map(|(i, d)| {
