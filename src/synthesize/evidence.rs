@@ -27,6 +27,9 @@ pub struct EvPassage {
     pub hit: Hit,
     /// Values of the grouping field, lower-cased (several for list fields).
     pub groups: Vec<String>,
+    /// The passage's tone: the mean valence of its sentences, -1 (all
+    /// complaint) to 1 (all praise).
+    pub tone: f32,
 }
 
 impl EvPassage {
@@ -72,9 +75,19 @@ fn is_heading(sentence: &str) -> bool {
 /// The signals `lens` finds in `text` (a passage), one per sentence that
 /// carries it, in order; `passage` is left 0. Headings are never signals.
 pub fn signals_in(lens: Lens, text: &str) -> Vec<Signal> {
+    read_passage(lens, text).0
+}
+
+/// The signals of `text` (see [`signals_in`]) and its tone: the mean
+/// valence of its sentences.
+pub fn read_passage(lens: Lens, text: &str) -> (Vec<Signal>, f32) {
     let mut out = Vec::new();
+    let (mut sum, mut n) = (0f32, 0usize);
     for s in sentences(text).into_iter().filter(|s| !is_heading(s)) {
-        let d = lens.judge(&detect::read(s));
+        let facts = detect::read(s);
+        sum += facts.valence();
+        n += 1;
+        let d = lens.judge(&facts);
         if d.score >= SIGNAL {
             out.push(Signal {
                 passage: 0,
@@ -86,7 +99,7 @@ pub fn signals_in(lens: Lens, text: &str) -> Vec<Signal> {
             });
         }
     }
-    out
+    (out, if n > 0 { sum / n as f32 } else { 0.0 })
 }
 
 /// Everything a summary is built from: the passages that carry a signal
@@ -159,7 +172,7 @@ pub fn gather(
         if internal {
             continue; // our own side's words are never evidence
         }
-        let mut found = signals_in(lens, &hit.text);
+        let (mut found, tone) = read_passage(lens, &hit.text);
         if found.is_empty() {
             continue; // no signal: kept out of memory
         }
@@ -172,7 +185,7 @@ pub fn gather(
         hit.meta.retain(|k| KEPT_KEYS.contains(&k));
         hit.snippet = Default::default();
         hit.vector = None;
-        ev.passages.push(EvPassage { hit, groups });
+        ev.passages.push(EvPassage { hit, groups, tone });
     }
     Ok(in_stable_order(ev))
 }
@@ -221,5 +234,22 @@ mod tests {
         assert!(found[0].text.starts_with("The export"));
         assert!(is_heading("### Problems"));
         assert!(!is_heading("#1 problem: the sync fails."));
+    }
+
+    #[test]
+    fn a_passage_has_the_tone_of_its_sentences() {
+        let (found, rave) = read_passage(
+            Lens::Pains,
+            "Love this app, it is the best planner I have used. The widget is great. \
+             One thing: the sync is slow.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (found, rant) = read_passage(
+            Lens::Pains,
+            "The sync is slow. It crashed twice today. The search is broken.",
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(rave > 0.0 && rant < 0.0, "rave {rave}, rant {rant}");
+        assert_eq!(read_passage(Lens::Pains, "").1, 0.0);
     }
 }

@@ -111,6 +111,9 @@ const CLARITY: f32 = 0.3;
 /// adds.
 const TONE: f32 = 0.3;
 
+/// What being said in a passage of the theme's tone adds.
+const PASSAGE_TONE: f32 = 0.3;
+
 /// How many quotes a theme shows at most.
 pub const MAX_QUOTES: usize = 3;
 /// Quotes longer than this are not "short".
@@ -261,8 +264,18 @@ impl Draft {
                     .iter()
                     .map(|&s| (ev.signals[s].valence * tone).clamp(0.0, 1.0))
                     .fold(0f32, f32::max);
+                // …and said by a customer for whom it is the point: a
+                // complaint from a passage that complains, not an aside in
+                // one that praises
+                let in_point = signals
+                    .iter()
+                    .map(|&s| (ev.passages[ev.signals[s].passage].tone * tone).clamp(0.0, 1.0))
+                    .fold(0f32, f32::max);
                 (
-                    dot(&units.vectors[*m], &centre) + CLARITY * clear + TONE * in_tone,
+                    dot(&units.vectors[*m], &centre)
+                        + CLARITY * clear
+                        + TONE * in_tone
+                        + PASSAGE_TONE * in_point,
                     i,
                 )
             })
