@@ -91,6 +91,9 @@ pub struct SummarizeConfig {
     pub internal_speakers: Vec<String>,
     /// Our own product's names: never part of a theme's title.
     pub product_names: Vec<String>,
+    /// Which clauses the offline clustering samples past 3,000 (by a hash
+    /// of their text with this seed); the same seed gives the same themes.
+    pub sample_seed: u64,
 }
 
 /// `[redact]` section.

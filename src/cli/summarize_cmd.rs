@@ -32,6 +32,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
         internal: config.summarize.internal_speakers.clone(),
         embedder: None,
         product_names: config.summarize.product_names.clone(),
+        sample_seed: config.summarize.sample_seed,
     };
     let summary: Summary = match settings.provider {
         ProviderKind::Extractive => {

@@ -373,6 +373,7 @@ impl<'a> Session<'a> {
             internal: self.config.summarize.internal_speakers.clone(),
             embedder: self.asker.embedder(),
             product_names: self.config.summarize.product_names.clone(),
+            sample_seed: self.config.summarize.sample_seed,
         };
         let settings = self.asker.settings().clone();
         let summary = if settings.provider == ProviderKind::Extractive {

@@ -195,12 +195,14 @@ pub fn clause(s: &Signal) -> &str {
 /// Finds themes in `ev`. `idf(stem)` weighs words for the lexical vectors;
 /// `excluded` (lower case) are words that never name a theme: people's and
 /// companies' names, our product's name. With `embed`, clauses are grouped
-/// by meaning.
+/// by meaning. `seed` chooses which clauses the clustering samples when
+/// there are too many to cluster directly.
 pub fn extract(
     ev: &Evidence,
     idf: &dyn Fn(&str) -> f32,
     excluded: &BTreeSet<String>,
     embed: Option<&EmbedFn<'_>>,
+    seed: u64,
 ) -> Result<(Vec<Draft>, Units)> {
     let mut units = units(ev, excluded);
     if units.units.is_empty() {
@@ -253,7 +255,7 @@ pub fn extract(
     let keys: Vec<u64> = units
         .units
         .iter()
-        .map(|u| xxhash_rust::xxh3::xxh3_64(u.text.to_lowercase().as_bytes()))
+        .map(|u| xxhash_rust::xxh3::xxh3_64_with_seed(u.text.to_lowercase().as_bytes(), seed))
         .collect();
     let clusters = cluster_keyed(&units.vectors, &weights, &keys, &start, threshold);
     let clusters = absorb(clusters, &units.vectors, &weights, belongs);

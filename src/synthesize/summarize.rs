@@ -44,6 +44,9 @@ pub struct Options {
     pub embedder: Option<Arc<Embedder>>,
     /// Our own product's names (`[summarize] product_names`): never a theme's title.
     pub product_names: Vec<String>,
+    /// Seeds the choice of clauses the offline clustering samples
+    /// (`[summarize] sample_seed`).
+    pub sample_seed: u64,
 }
 
 /// One group's themes.
@@ -171,6 +174,7 @@ pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<(V
         &idf,
         &excluded,
         embed.as_ref().map(|f| f as &super::themes::EmbedFn<'_>),
+        opts.sample_seed,
     )
 }
 
