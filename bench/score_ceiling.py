@@ -24,7 +24,6 @@ repo); writes its corpus with make_corpus.py into --out.
 
 import argparse
 import collections
-import importlib.util
 import json
 import os
 import random
@@ -32,19 +31,12 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-FEEDBACK = os.path.join(HERE, "..", "..", "shared", "data", "feedback")
+from score_band import FEEDBACK, scorer  # the script beside this one
+
 DATA = os.path.join(FEEDBACK, "aware_reviews.jsonl")
 # everyday words of app complaints (ours, not drawn from the data)
 WORDS = ("crash", "bug", "freez", "slow", "sync", "update", "notification", "ads", "privacy", "price")
 FIGURES = ("recall", "precision", "spearman", "coverage", "acct_prec", "quote_neg_lab")
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("score", os.path.join(FEEDBACK, "score.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def term_themes(S, reviews, records, gold, layout, shuffle):

@@ -73,13 +73,8 @@ fn is_heading(sentence: &str) -> bool {
 }
 
 /// The signals `lens` finds in `text` (a passage), one per sentence that
-/// carries it, in order; `passage` is left 0. Headings are never signals.
-pub fn signals_in(lens: Lens, text: &str) -> Vec<Signal> {
-    read_passage(lens, text).0
-}
-
-/// The signals of `text` (see [`signals_in`]) and its tone: the mean
-/// valence of its sentences.
+/// carries it, in order (`passage` is left 0; headings are never signals),
+/// and the passage's tone: the mean valence of its sentences.
 pub fn read_passage(lens: Lens, text: &str) -> (Vec<Signal>, f32) {
     let mut out = Vec::new();
     let (mut sum, mut n) = (0f32, 0usize);
@@ -229,7 +224,7 @@ mod tests {
     #[test]
     fn headings_are_not_signals_but_what_follows_them_is() {
         let text = "## Issues raised\n\nThe export is broken and nobody told us.";
-        let found = signals_in(Lens::Pains, text);
+        let (found, _) = read_passage(Lens::Pains, text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].text.starts_with("The export"));
         assert!(is_heading("### Problems"));

@@ -260,17 +260,17 @@ impl Draft {
                     .map(|&s| ev.signals[s].score)
                     .fold(0f32, f32::max);
                 let clear = ((strength - 1.0) / 2.0).clamp(0.0, 1.0);
-                let in_tone = signals
-                    .iter()
-                    .map(|&s| (ev.signals[s].valence * tone).clamp(0.0, 1.0))
-                    .fold(0f32, f32::max);
                 // …and said by a customer for whom it is the point: a
                 // complaint from a passage that complains, not an aside in
                 // one that praises
-                let in_point = signals
-                    .iter()
-                    .map(|&s| (ev.passages[ev.signals[s].passage].tone * tone).clamp(0.0, 1.0))
-                    .fold(0f32, f32::max);
+                let along = |v: f32| (v * tone).clamp(0.0, 1.0);
+                let (in_tone, in_point) = signals.iter().fold((0f32, 0f32), |(t, p), &s| {
+                    let sig = &ev.signals[s];
+                    (
+                        t.max(along(sig.valence)),
+                        p.max(along(ev.passages[sig.passage].tone)),
+                    )
+                });
                 (
                     dot(&units.vectors[*m], &centre)
                         + CLARITY * clear
