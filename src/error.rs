@@ -73,6 +73,20 @@ pub enum Error {
         attempts: u32,
     },
 
+    /// A request does not fit the model's context window, even after
+    /// insight shrank it to the window the server named.
+    #[error("{provider} ({url}): the request does not fit the model's context window of {window} tokens{}", requested.map(|n| format!(" (it needs {n})")).unwrap_or_default())]
+    ContextWindow {
+        provider: String,
+        url: String,
+        /// The window the server named.
+        window: usize,
+        /// Tokens the request needed, when the server said.
+        requested: Option<usize>,
+        /// The window insight planned for, and where that came from, when it
+        /// was set by hand (`--context-tokens`, `[llm] context_tokens`).
+        set_by: Option<(usize, String)>,
+    },
     /// The sentence-embedding model cannot be loaded or run.
     #[error("embedding model {}: {message}", path.display())]
     Embed { path: PathBuf, message: String },
@@ -113,7 +127,7 @@ impl Error {
         match self {
             Error::NoIndex { .. } => ExitCode::NoIndex,
             Error::InvalidArgument { .. } => ExitCode::Usage,
-            Error::Provider { .. } => ExitCode::Provider,
+            Error::Provider { .. } | Error::ContextWindow { .. } => ExitCode::Provider,
             _ => ExitCode::Failure,
         }
     }
@@ -142,6 +156,14 @@ impl Error {
                 Some(_) => "try again later, or use --provider extractive to answer offline".into(),
                 None => format!(
                     "is the server at {url} running and reachable? `insight doctor` checks the configuration; --provider extractive works offline"
+                ),
+            }),
+            Error::ContextWindow { window, set_by, .. } => Some(match set_by {
+                Some((planned, by)) => format!(
+                    "{by} says {planned} tokens but the server serves {window}: set {by} to {window} or less, or remove it and insight asks the server"
+                ),
+                None => format!(
+                    "start the server with a larger context (llama.cpp: --n_ctx / -c; Ollama: the num_ctx parameter; LM Studio: the model's context length), or ask with fewer passages (--limit); {window} tokens is very little"
                 ),
             }),
             Error::StrictSkipped { .. } => {

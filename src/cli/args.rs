@@ -188,6 +188,10 @@ pub struct LlmArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
+    /// The model's context window in tokens [default: asked of the server, else 8192]
+    #[arg(long, value_name = "N")]
+    pub context_tokens: Option<usize>,
+
     /// Do not read or write the response cache
     #[arg(long)]
     pub no_cache: bool,

@@ -54,7 +54,8 @@ impl Sink for Terminal {
 pub fn run(ctx: &Context, args: &AskArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
     let config = ctx.config()?;
-    let settings = super::llm_settings(&args.llm, &config)?;
+    let mut settings = super::llm_settings(&args.llm, &config)?;
+    super::settle_window(&mut settings, &store.dir)?;
     let filters = super::filters(&args.filters);
     let question = args.question.join(" ");
     let mut asker = Asker::new(

@@ -16,7 +16,8 @@ use crate::llm::{ChatRequest, Client, Message, NoSink, ProviderKind, Role};
 /// Runs the command.
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
     let config = ctx.config()?;
-    let s = super::llm_settings(&args.llm, &config)?;
+    let mut s = super::llm_settings(&args.llm, &config)?;
+    super::settle_window(&mut s, &ctx.index)?;
     let prompts = Prompts::discover(config.llm.prompts_dir.as_deref());
     let index = match Store::open(&ctx.index) {
         Ok(store) => format!(
@@ -97,7 +98,13 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
             "base_url": if s.provider == ProviderKind::Extractive { None } else { Some(&s.base_url) },
             "endpoint": endpoint,
             "api_key": key,
+            "model_source": match s.model_source {
+                crate::llm::settings::ModelSource::Given => "given",
+                crate::llm::settings::ModelSource::Default => "default",
+                crate::llm::settings::ModelSource::Server => "server",
+            },
             "context_tokens": s.context_tokens,
+            "context_source": s.context_source.to_string(),
             "max_output_tokens": s.max_output_tokens,
             "redaction": redaction,
             "prompts": prompt_src,
@@ -114,14 +121,22 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
             &format!("{} (from {})", s.provider, s.provider_source),
         ));
         if s.provider != ProviderKind::Extractive {
-            out.push_str(&row("model", s.model.as_deref().unwrap_or("")));
+            let model_note = match s.model_source {
+                crate::llm::settings::ModelSource::Server => " (the one the server serves)",
+                crate::llm::settings::ModelSource::Default => " (default)",
+                crate::llm::settings::ModelSource::Given => "",
+            };
+            out.push_str(&row(
+                "model",
+                &format!("{}{model_note}", s.model.as_deref().unwrap_or("")),
+            ));
             out.push_str(&row("endpoint", endpoint.as_deref().unwrap_or(&s.base_url)));
             out.push_str(&row("api key", &key));
             out.push_str(&row(
                 "context",
                 &format!(
-                    "{} tokens, answers up to {}",
-                    s.context_tokens, s.max_output_tokens
+                    "{} tokens (from {}), answers up to {}",
+                    s.context_tokens, s.context_source, s.max_output_tokens
                 ),
             ));
             out.push_str(&row("redaction", &redaction));

@@ -75,11 +75,7 @@ fn repl(ctx: &Context, a: &args::ReplArgs) -> Result<ExitCode> {
         ctx,
         crate::repl::session::Start {
             filters: filters(&a.filters),
-            llm: LlmFlags {
-                provider: a.llm.provider,
-                model: a.llm.model.clone(),
-                base_url: a.llm.base_url.clone(),
-            },
+            llm: llm_flags(&a.llm),
             no_cache: a.llm.no_cache,
             no_redact: a.llm.no_redact,
         },
@@ -100,12 +96,25 @@ pub fn filters(a: &FilterArgs) -> Filters {
 
 /// Resolves the LLM settings from the flags, the environment and the config.
 pub fn llm_settings(a: &LlmArgs, config: &Config) -> Result<LlmSettings> {
-    let flags = LlmFlags {
+    LlmSettings::from_env(&llm_flags(a), &config.llm)
+}
+
+/// The LLM flags, as the library takes them.
+fn llm_flags(a: &LlmArgs) -> LlmFlags {
+    LlmFlags {
         provider: a.provider,
         model: a.model.clone(),
         base_url: a.base_url.clone(),
-    };
-    LlmSettings::from_env(&flags, &config.llm)
+        context_tokens: a.context_tokens,
+    }
+}
+
+/// The settings with the window settled: asked of the server, or learned
+/// from its earlier error (remembered under the index at `index`).
+pub fn settle_window(settings: &mut LlmSettings, index: &std::path::Path) -> Result<()> {
+    let memory = crate::llm::window::Memory::for_index(index);
+    runtime()?.block_on(crate::llm::window::resolve(settings, Some(&memory)));
+    Ok(())
 }
 
 /// A single-threaded async runtime for the commands that call a provider.

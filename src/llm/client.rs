@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 
 use super::cache::{Cache, Entry};
 use super::openai::{Step, StreamError};
-use super::settings::{LlmSettings, ProviderKind};
+use super::settings::{LlmSettings, ProviderKind, WindowSource};
+use super::window::{Memory, Overflow, overflow};
 use super::{ChatRequest, ChatResponse, Sink, Usage, anthropic, estimate_tokens, openai, sse};
 use crate::error::{Error, Result};
 
@@ -32,6 +33,8 @@ pub struct Client {
     settings: LlmSettings,
     url: String,
     cache: Option<Cache>,
+    /// Where windows learned from context-length errors are remembered.
+    memory: Option<Memory>,
 }
 
 /// Why one attempt failed.
@@ -41,6 +44,8 @@ struct Failure {
     message: String,
     retryable: bool,
     retry_after: Option<Duration>,
+    /// The request did not fit the context window.
+    overflow: Option<Overflow>,
 }
 
 impl Failure {
@@ -57,6 +62,7 @@ impl Failure {
             message: what,
             retryable: true,
             retry_after: None,
+            overflow: None,
         }
     }
 }
@@ -106,7 +112,14 @@ impl Client {
             settings: settings.clone(),
             url,
             cache,
+            memory: None,
         })
+    }
+
+    /// Remembers windows learned from context-length errors in `memory`.
+    pub fn remembering(mut self, memory: Memory) -> Client {
+        self.memory = Some(memory);
+        self
     }
 
     /// The endpoint requests go to.
@@ -215,6 +228,9 @@ impl Client {
                         .unwrap_or_else(|| backoff(self.settings.retry_base, attempt));
                     tokio::time::sleep(wait).await;
                 }
+                Err(Failure {
+                    overflow: Some(o), ..
+                }) => return Err(self.overflowed(o)),
                 Err(f) => {
                     let message = if attempt > 1 {
                         format!("{} (after {attempt} attempts)", f.message)
@@ -230,6 +246,30 @@ impl Client {
                     });
                 }
             }
+        }
+    }
+
+    /// The error for a request the window could not hold; remembers the
+    /// window the server named when nobody set one by hand.
+    fn overflowed(&self, o: Overflow) -> Error {
+        let s = &self.settings;
+        let set_by = match s.context_source {
+            WindowSource::Flag | WindowSource::Config => {
+                Some((s.context_tokens, s.context_source.to_string()))
+            }
+            _ => None,
+        };
+        if set_by.is_none() {
+            if let Some(m) = &self.memory {
+                m.put(&s.base_url, self.model(), o.window);
+            }
+        }
+        Error::ContextWindow {
+            provider: s.provider.to_string(),
+            url: self.url.clone(),
+            window: o.window,
+            requested: o.requested,
+            set_by,
         }
     }
 
@@ -305,11 +345,18 @@ impl Client {
             Some("false") => retryable = false,
             _ => {}
         }
+        // a prompt too long for the window fails the same way every time
+        let overflow = if (400..500).contains(&status) || status >= 500 {
+            overflow(body)
+        } else {
+            None
+        };
         Failure {
             status: Some(status),
             message,
-            retryable,
+            retryable: retryable && overflow.is_none(),
             retry_after,
+            overflow,
         }
     }
 
@@ -324,6 +371,7 @@ impl Client {
             message,
             retryable: true,
             retry_after: None,
+            overflow: None,
         };
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| malformed(format!("the response is not JSON ({e})")))?;
@@ -353,6 +401,7 @@ impl Client {
             message,
             retryable: true,
             retry_after: None,
+            overflow: None,
         };
         let mut handle = |events: Vec<sse::Event>,
                           replay: &mut Replay,
@@ -369,6 +418,7 @@ impl Client {
                     message: format!("error in the stream: {message}"),
                     retryable,
                     retry_after: None,
+                    overflow: None,
                 })?;
                 for step in steps {
                     match step {

@@ -1,7 +1,8 @@
 //! The LLM layer: providers behind one client (`openai`, `anthropic`), the
 //! built-in offline `extractive` answerer, SSE parsing (`sse`), retries and
 //! timeouts (`client`), the response cache (`cache`), prompt templates and
-//! token budgets (`prompts`), and personal-data redaction (`redact`).
+//! token budgets (`prompts`), personal-data redaction (`redact`), and the
+//! model's context window (`window`).
 
 pub mod anthropic;
 pub mod cache;
@@ -12,6 +13,7 @@ pub mod prompts;
 pub mod redact;
 pub mod settings;
 pub mod sse;
+pub mod window;
 
 use serde::{Deserialize, Serialize};
 

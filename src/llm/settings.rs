@@ -51,6 +51,8 @@ pub struct LlmFlags {
     pub provider: Option<ProviderKind>,
     pub model: Option<String>,
     pub base_url: Option<String>,
+    /// `--context-tokens`: the model's context window.
+    pub context_tokens: Option<usize>,
 }
 
 /// Where a setting came from, for `insight doctor`.
@@ -73,6 +75,44 @@ impl fmt::Display for Source {
     }
 }
 
+/// Where the context window came from, for `insight doctor` and errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowSource {
+    /// `--context-tokens`.
+    Flag,
+    /// `[llm] context_tokens`.
+    Config,
+    /// Asked of the server at this URL.
+    Server(String),
+    /// Learned from an earlier context-length error of this server and model.
+    Learned,
+    /// Not known: the default.
+    Default,
+}
+
+impl fmt::Display for WindowSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WindowSource::Flag => f.write_str("--context-tokens"),
+            WindowSource::Config => f.write_str("[llm] context_tokens"),
+            WindowSource::Server(url) => write!(f, "the server, {url}"),
+            WindowSource::Learned => f.write_str("learned from the server's context-length error"),
+            WindowSource::Default => f.write_str("default; the server did not say"),
+        }
+    }
+}
+
+/// Where the model name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelSource {
+    /// A flag, the environment or the config.
+    Given,
+    /// The provider's default name.
+    Default,
+    /// The only (or loaded) model the server lists.
+    Server,
+}
+
 /// The resolved LLM settings, immutable for a command.
 #[derive(Debug, Clone)]
 pub struct LlmSettings {
@@ -80,11 +120,13 @@ pub struct LlmSettings {
     pub provider_source: Source,
     /// `None` for the extractive provider.
     pub model: Option<String>,
+    pub model_source: ModelSource,
     pub base_url: String,
     /// Name of the variable the key is read from.
     pub api_key_env: String,
     pub api_key: Option<String>,
     pub context_tokens: usize,
+    pub context_source: WindowSource,
     pub max_output_tokens: usize,
     pub concurrency: usize,
     pub timeout: Duration,
@@ -96,6 +138,8 @@ pub struct LlmSettings {
 /// Default model per provider.
 pub const OPENAI_MODEL: &str = "gpt-4o-mini";
 pub const ANTHROPIC_MODEL: &str = "claude-3-5-haiku-latest";
+/// The context window assumed when nothing says otherwise.
+pub const DEFAULT_WINDOW: usize = 8192;
 pub const OPENAI_URL: &str = "https://api.openai.com/v1";
 pub const ANTHROPIC_URL: &str = "https://api.anthropic.com";
 
@@ -135,12 +179,17 @@ impl LlmSettings {
             ProviderKind::Anthropic => (Some(ANTHROPIC_MODEL), ANTHROPIC_URL, "ANTHROPIC_API_KEY"),
             ProviderKind::Extractive => (None, "", ""),
         };
-        let model = flags
+        let given = flags
             .model
             .clone()
             .or_else(|| env_nonempty("INSIGHT_MODEL"))
-            .or_else(|| config.model.clone())
-            .or_else(|| default_model.map(str::to_string));
+            .or_else(|| config.model.clone());
+        let model_source = if given.is_some() {
+            ModelSource::Given
+        } else {
+            ModelSource::Default
+        };
+        let model = given.or_else(|| default_model.map(str::to_string));
         let base_url = flags
             .base_url
             .clone()
@@ -166,11 +215,20 @@ impl LlmSettings {
         } else {
             env_nonempty(&api_key_env)
         };
-        let context_tokens = config.context_tokens.unwrap_or(8192);
+        let (context_tokens, context_source, what) =
+            match (flags.context_tokens, config.context_tokens) {
+                (Some(n), _) => (n, WindowSource::Flag, "--context-tokens"),
+                (None, Some(n)) => (n, WindowSource::Config, "[llm] context_tokens"),
+                (None, None) => (
+                    DEFAULT_WINDOW,
+                    WindowSource::Default,
+                    "[llm] context_tokens",
+                ),
+            };
         let max_output_tokens = config.max_output_tokens.unwrap_or(512);
         if context_tokens < 1024 || max_output_tokens * 2 > context_tokens {
             return Err(Error::invalid(
-                "[llm] context_tokens",
+                what,
                 format!(
                     "context_tokens ({context_tokens}) must be at least 1024 and twice max_output_tokens ({max_output_tokens})"
                 ),
@@ -184,10 +242,12 @@ impl LlmSettings {
             } else {
                 model
             },
+            model_source,
             base_url,
             api_key_env,
             api_key,
             context_tokens,
+            context_source,
             max_output_tokens,
             concurrency: config.concurrency.unwrap_or(4).max(1),
             timeout: Duration::from_secs(config.timeout_secs.unwrap_or(120).max(1)),
@@ -200,6 +260,26 @@ impl LlmSettings {
     /// Resolves with the process environment.
     pub fn from_env(flags: &LlmFlags, config: &LlmConfig) -> Result<LlmSettings> {
         Self::resolve(flags, config, &|k| std::env::var(k).ok())
+    }
+
+    /// Uses a window found after resolving (asked of the server, or
+    /// learned from its error), unless a flag or the config set one. A
+    /// small window also caps the answer's length at a quarter of it.
+    pub fn set_window(&mut self, tokens: usize, source: WindowSource) {
+        if matches!(
+            self.context_source,
+            WindowSource::Flag | WindowSource::Config
+        ) {
+            return;
+        }
+        self.context_tokens = tokens.max(256);
+        self.context_source = source;
+        self.max_output_tokens = self.max_output_tokens.min(self.context_tokens / 4).max(64);
+    }
+
+    /// Whether the window is still to be found: nobody set it.
+    pub fn window_unknown(&self) -> bool {
+        self.context_source == WindowSource::Default
     }
 
     /// The model name for output (`null` for extractive).
@@ -279,6 +359,7 @@ mod tests {
             provider: Some(ProviderKind::OpenAi),
             model: Some("from-flag".into()),
             base_url: None,
+            context_tokens: None,
         };
         let s = LlmSettings::resolve(&flags, &config, &env).unwrap();
         assert_eq!(

@@ -65,7 +65,8 @@ impl<'a> Session<'a> {
     /// Opens a session on `store`.
     pub fn new(ctx: &'a Context, store: &'a Store, start: Start) -> Result<Session<'a>> {
         let config = ctx.config()?;
-        let settings = LlmSettings::from_env(&start.llm, &config.llm)?;
+        let mut settings = LlmSettings::from_env(&start.llm, &config.llm)?;
+        crate::cli::settle_window(&mut settings, &store.dir)?;
         let embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
         let asker = Asker::new(
             store,
@@ -211,7 +212,8 @@ impl<'a> Session<'a> {
 
     /// Switches provider or model (the conversation goes on).
     fn switch(&mut self, flags: LlmFlags) -> Result<()> {
-        let settings = LlmSettings::from_env(&flags, &self.config.llm)?;
+        let mut settings = LlmSettings::from_env(&flags, &self.config.llm)?;
+        crate::cli::settle_window(&mut settings, &self.store.dir)?;
         self.asker = Asker::new(
             self.store,
             settings,

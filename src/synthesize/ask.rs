@@ -13,12 +13,14 @@ use super::cite::{CleaningSink, Finisher};
 use super::context::{is_internal, passage_line};
 use crate::config::Config;
 use crate::embed::Embedder;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::Store;
 use crate::llm::cache::Cache;
 use crate::llm::extractive::{Candidate, best_sentences};
 use crate::llm::prompts::{Prompts, Template};
 use crate::llm::redact::{Redaction, Redactor};
+use crate::llm::settings::WindowSource;
+use crate::llm::window::{Memory, Overflow};
 use crate::llm::{
     ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
 };
@@ -122,10 +124,10 @@ impl<'a> Asker<'a> {
     ) -> Result<Asker<'a>> {
         let client = match settings.provider {
             ProviderKind::Extractive => None,
-            _ => Some(Client::new(
-                &settings,
-                (!no_cache).then(|| Cache::for_index(&store.dir)),
-            )?),
+            _ => Some(
+                Client::new(&settings, (!no_cache).then(|| Cache::for_index(&store.dir)))?
+                    .remembering(Memory::for_index(&store.dir)),
+            ),
         };
         let template = Prompts::discover(config.llm.prompts_dir.as_deref()).load("ask")?;
         let enabled = !no_redact && config.redact.enabled.unwrap_or(true);
@@ -204,7 +206,25 @@ impl<'a> Asker<'a> {
             sink.delta(&answer.text);
             return Ok(answer);
         }
-        self.ask_model(question, hits, history, stream, sink).await
+        match self.ask_model(question, hits, history, stream, sink).await {
+            // the server named a smaller window than planned: fit it, once
+            Err(Error::ContextWindow {
+                window,
+                requested,
+                set_by: None,
+                ..
+            }) if Overflow { window, requested }.plan_for(self.settings.context_tokens)
+                < self.settings.context_tokens =>
+            {
+                let plan = Overflow { window, requested }.plan_for(self.settings.context_tokens);
+                self.settings.set_window(plan, WindowSource::Learned);
+                sink.notice(&format!(
+                    "the model's context window is {window} tokens; asking again with the passages that fit"
+                ));
+                self.ask_model(question, hits, history, stream, sink).await
+            }
+            other => other,
+        }
     }
 
     fn empty_answer(&self, question: &str, text: String) -> Answer {
