@@ -269,9 +269,9 @@ pub struct SummarizeArgs {
     #[arg(long, value_name = "N")]
     pub max_tokens_total: Option<u64>,
 
-    /// With a model: the strongest passages per group that are read (the rest is reported)
-    #[arg(long, value_name = "N", default_value_t = 200)]
-    pub max_passages: usize,
+    /// No longer used: the model names insight's own themes and reads no passages in bulk (accepted so scripts keep working)
+    #[arg(long, value_name = "N", hide = true)]
+    pub max_passages: Option<usize>,
 
     #[command(flatten)]
     pub llm: LlmArgs,

@@ -14,7 +14,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
 use crate::llm::{LlmSettings, ProviderKind};
 use crate::report;
-use crate::synthesize::mapreduce::{Plan, Progress};
+use crate::synthesize::refine::{Plan, Progress};
 use crate::synthesize::summarize::{
     ModelRun, Options, Summary, prepare_model, summarize_offline, summarize_with_model,
 };
@@ -23,7 +23,10 @@ use crate::synthesize::summarize::{
 pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
     let store = Store::open(&ctx.index)?;
     let config = ctx.config()?;
-    let settings = super::llm_settings(&args.llm, &config)?;
+    let mut settings = super::llm_settings(&args.llm, &config)?;
+    if settings.provider != ProviderKind::Extractive {
+        super::settle_window(&mut settings, &store.dir)?;
+    }
     let mut opts = Options {
         by: crate::ingest::meta::normalize_key(&args.by),
         lens: args.lens,
@@ -52,16 +55,20 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
                 config: &config,
                 no_cache: args.llm.no_cache,
                 no_redact: args.llm.no_redact,
-                max_passages: args.max_passages.max(1),
                 max_tokens_total: args.max_tokens_total,
             };
+            // the themes are insight's own: clustered by meaning as offline
+            opts.embedder = crate::embed::load_or_builtin(&config)?.map(std::sync::Arc::new);
+            if args.max_passages.is_some() && !ctx.quiet {
+                output::note(
+                    "--max-passages is no longer used: the model names insight's own themes, which cover every passage",
+                );
+            }
             let prepared = prepare_model(&store, &opts, &run)?;
             if args.dry_run {
                 dry_run(&prepared.plan, &settings, &config, args)?;
                 return Ok(ExitCode::Success);
             }
-            // the reduce step merges themes that mean the same when a model is configured
-            opts.embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
             let progress = Bar::new(ctx.quiet);
             let summary = super::runtime()?.block_on(summarize_with_model(
                 &store,
@@ -89,17 +96,10 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
     for s in &summary.run.skipped {
         output::warn(s);
     }
-    if summary.run.matched_by_words > 0 {
-        output::note(&format!(
-            "the model named {} theme(s) without passage numbers; insight linked them to the passages that share their words",
-            summary.run.matched_by_words
-        ));
-    }
-    if summary.run.merged_by_meaning > 0 && !ctx.quiet {
-        output::note(&format!(
-            "{} theme(s) merged into others that mean the same (embedding model)",
-            summary.run.merged_by_meaning
-        ));
+    if !ctx.quiet {
+        for n in &summary.run.notes {
+            output::note(n);
+        }
     }
     if summary.run.incomplete {
         output::warn(&format!(
@@ -220,12 +220,11 @@ fn dry_run(
         let groups: Vec<serde_json::Value> = plan
             .groups
             .iter()
-            .map(|g| {
+            .map(|(label, themes, sentences)| {
                 serde_json::json!({
-                    "value": g.key,
-                    "signal_passages": g.available,
-                    "passages": g.chunks.iter().map(Vec::len).sum::<usize>(),
-                    "chunks": g.chunks.len(),
+                    "value": label,
+                    "themes": themes,
+                    "sentences": sentences,
                 })
             })
             .collect();
@@ -233,6 +232,7 @@ fn dry_run(
             "dry_run": true,
             "provider": settings.provider.to_string(),
             "model": settings.model,
+            "context_tokens": settings.context_tokens,
             "groups": groups,
             "calls": plan.calls(),
             "estimated_prompt_tokens": plan.est_prompt_tokens,
@@ -243,34 +243,29 @@ fn dry_run(
     let width = plan
         .groups
         .iter()
-        .map(|g| g.label.chars().count())
+        .map(|g| g.0.chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
     let mut out = format!(
-        "dry run: {} · {} · context {} tokens — nothing was sent\n\n",
+        "dry run: {} · {} · context {} tokens ({}) — nothing was sent\n\n",
         settings.provider,
         settings.model.as_deref().unwrap_or(""),
-        settings.context_tokens
+        settings.context_tokens,
+        settings.context_source
     );
     out.push_str(&paint(
         style::BOLD,
         format!(
-            "{:<width$}  {:>15}  {:>6}  {:>6}\n",
-            "group", "signal passages", "read", "chunks"
+            "{:<width$}  {:>6}  {:>15}\n",
+            "group", "themes", "sentences shown"
         ),
     ));
-    for g in &plan.groups {
-        out.push_str(&format!(
-            "{:<width$}  {:>15}  {:>6}  {:>6}\n",
-            g.label,
-            g.available,
-            g.chunks.iter().map(Vec::len).sum::<usize>(),
-            g.chunks.len()
-        ));
+    for (label, themes, sentences) in &plan.groups {
+        out.push_str(&format!("{label:<width$}  {themes:>6}  {sentences:>15}\n"));
     }
     out.push_str(&format!(
-        "\n{} map call(s) and the reduce step: about {} prompt + {} completion tokens",
+        "\n{} call(s), one per theme (the cost grows with the themes, not with the corpus): about {} prompt + {} completion tokens",
         plan.calls(),
         plan.est_prompt_tokens,
         plan.est_completion_tokens

@@ -15,7 +15,6 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("objections", include_str!("../../prompts/objections.md")),
     ("triggers", include_str!("../../prompts/triggers.md")),
     ("success", include_str!("../../prompts/success.md")),
-    ("reduce", include_str!("../../prompts/reduce.md")),
 ];
 
 /// Where templates come from.

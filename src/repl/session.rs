@@ -21,7 +21,7 @@ use crate::retrieve::search::document;
 use crate::retrieve::{Filters, search};
 use crate::synthesize::ask::{Answer, Asker, Turn};
 use crate::synthesize::lens::Lens;
-use crate::synthesize::mapreduce::Quiet;
+use crate::synthesize::refine::Quiet;
 use crate::synthesize::summarize::{
     ModelRun, Options, prepare_model, summarize_offline, summarize_with_model,
 };
@@ -386,7 +386,6 @@ impl<'a> Session<'a> {
                 config: &self.config,
                 no_cache: self.no_cache,
                 no_redact: self.no_redact,
-                max_passages: 200,
                 max_tokens_total: None,
             };
             let prepared = prepare_model(self.store, &opts, &run)?;

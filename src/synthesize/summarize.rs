@@ -1,8 +1,9 @@
 //! `insight summarize`: per-group themes for a lens, with evidence counted by
 //! insight. Groups come from the index (`--by`, under the filters); themes
-//! come from the offline clustering (`themes::extract`) or from a model
-//! (`mapreduce`); each theme is then counted per group (distinct accounts,
-//! mentions), ranked, and given verified quotes.
+//! come from the offline clustering (`themes::extract`); each theme is
+//! counted per group (distinct accounts, mentions), ranked, and given
+//! verified quotes; with a model, each theme a group reports is then named,
+//! summarised and checked by it (`refine`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -14,8 +15,8 @@ use tantivy::Term;
 use super::describe;
 use super::evidence::{Evidence, gather};
 use super::lens::Lens;
-use super::mapreduce::{Plan, Progress, Runner, plan};
 use super::offline::{Units, extract};
+use super::refine::{self, Namer, Plan, Progress};
 use super::themes::{Draft, GroupTheme, Theme, rank};
 use crate::clock::now_rfc3339;
 use crate::config::Config;
@@ -24,7 +25,9 @@ use crate::error::Result;
 use crate::index::Store;
 use crate::llm::cache::Cache;
 use crate::llm::prompts::{Prompts, Template};
-use crate::llm::redact::Redactor;
+use crate::llm::redact::{Redaction, Redactor};
+use crate::llm::settings::WindowSource;
+use crate::llm::window::Memory;
 use crate::llm::{Client, LlmSettings, Usage};
 use crate::retrieve::Filters;
 use crate::retrieve::groups::{groups, person_names};
@@ -88,6 +91,10 @@ pub struct RunStats {
     pub merged_by_meaning: usize,
     /// Stopped early (`--max-tokens-total`): resumable from the cache.
     pub incomplete: bool,
+    /// What the model changed that the reader should know: sentences it set
+    /// apart from a theme, summaries removed for stating numbers insight
+    /// did not count.
+    pub notes: Vec<String>,
 }
 
 /// A finished summary.
@@ -214,11 +221,35 @@ pub fn assemble(
     compare: bool,
     dedupe: bool,
 ) -> (Vec<GroupSummary>, Option<Vec<CompareRow>>) {
-    let Prepared {
-        mut groups,
-        evidence,
-    } = prep;
-    let keys: Vec<Option<String>> = groups
+    let selection = select(&prep, drafts, units, opts, dedupe);
+    finish(prep, selection, opts, compare)
+}
+
+/// The themes each group reports, before their summaries are written.
+pub struct Selection {
+    /// The drafts, and those made for one group (merged, or with sentences
+    /// a model said do not belong taken out), appended.
+    pub drafts: Vec<Draft>,
+    /// Per group (in the order of the groups): the draft behind each kept
+    /// theme, and the theme as counted in the group.
+    pub per_group: Vec<Vec<(usize, GroupTheme)>>,
+    /// Lower-cased group values.
+    pub keys: Vec<Option<String>>,
+    /// A title for the comparison table, by draft, over the draft's own.
+    pub titles: std::collections::BTreeMap<usize, String>,
+}
+
+/// Counts each draft per group, ranks, and keeps each group's top themes.
+pub fn select(
+    prep: &Prepared,
+    drafts: &[Draft],
+    units: Option<&Units>,
+    opts: &Options,
+    dedupe: bool,
+) -> Selection {
+    let evidence = &prep.evidence;
+    let keys: Vec<Option<String>> = prep
+        .groups
         .iter()
         .map(|g| g.value.as_ref().map(|v| v.to_lowercase()))
         .collect();
@@ -226,19 +257,15 @@ pub fn assemble(
     // starts from the original drafts only)
     let originals = drafts.len();
     let mut drafts: Vec<Draft> = drafts.to_vec();
-    let mut in_top: BTreeSet<usize> = BTreeSet::new();
     let mut per_group: Vec<Vec<(usize, GroupTheme)>> = Vec::new();
     for key in &keys {
         let themes: Vec<(usize, GroupTheme)> = drafts[..originals]
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| {
-                d.for_group(&evidence, key.as_deref(), units)
-                    .map(|t| (i, t))
-            })
+            .filter_map(|(i, d)| d.for_group(evidence, key.as_deref(), units).map(|t| (i, t)))
             .collect();
         let mut themes = match units {
-            Some(units) => merge_same_titles(&mut drafts, themes, &evidence, key.as_deref(), units),
+            Some(units) => merge_same_titles(&mut drafts, themes, evidence, key.as_deref(), units),
             None => themes,
         };
         themes.sort_by(|a, b| {
@@ -263,9 +290,39 @@ pub fn assemble(
             shown_passages.extend(mine);
             kept.push((i, t));
         }
-        in_top.extend(kept.iter().map(|(i, _)| *i));
         per_group.push(kept);
     }
+    Selection {
+        drafts,
+        per_group,
+        keys,
+        titles: Default::default(),
+    }
+}
+
+/// Writes the kept themes' summaries (a model's sentence, when it wrote
+/// one, then the computed facts), ranks them, and adds the comparison
+/// across groups when asked.
+pub fn finish(
+    prep: Prepared,
+    selection: Selection,
+    opts: &Options,
+    compare: bool,
+) -> (Vec<GroupSummary>, Option<Vec<CompareRow>>) {
+    let Prepared {
+        mut groups,
+        evidence,
+    } = prep;
+    let Selection {
+        drafts,
+        per_group,
+        keys,
+        titles,
+    } = selection;
+    let in_top: BTreeSet<usize> = per_group
+        .iter()
+        .flat_map(|kept| kept.iter().map(|(i, _)| *i))
+        .collect();
     // summaries: the group's facts, and how the other groups compare
     let totals: Vec<(Option<String>, usize)> = groups
         .iter()
@@ -289,7 +346,12 @@ pub fn assemble(
                             value.clone().map(|v| (v, n, *total))
                         })
                         .collect();
-                    t.theme.summary = describe::summary(&facts);
+                    let computed = describe::summary(&facts);
+                    t.theme.summary = if t.theme.summary.is_empty() {
+                        computed
+                    } else {
+                        format!("{} {computed}", t.theme.summary)
+                    };
                 }
                 t.theme
             })
@@ -309,7 +371,10 @@ pub fn assemble(
                     })
                     .collect();
                 CompareRow {
-                    title: drafts[i].title.clone(),
+                    title: titles
+                        .get(&i)
+                        .cloned()
+                        .unwrap_or_else(|| drafts[i].title.clone()),
                     shared: cells.iter().filter(|c| c.0 > 0).count() > 1,
                     accounts: cells.iter().map(|c| c.0).collect(),
                     mentions: cells.iter().map(|c| c.1).collect(),
@@ -446,25 +511,26 @@ pub struct ModelRun<'a> {
     pub config: &'a Config,
     pub no_cache: bool,
     pub no_redact: bool,
-    /// Strongest signal passages read per group.
-    pub max_passages: usize,
     pub max_tokens_total: Option<u64>,
 }
 
-/// Everything prepared for a model run (or a dry run).
+/// Everything prepared for a model run (or a dry run): insight's own
+/// themes, and one naming request per theme a group reports.
 pub struct ModelPrepared {
     pub prep: Prepared,
     pub plan: Plan,
-    map: Template,
-    reduce: Template,
+    selection: Selection,
+    units: Units,
+    template: Template,
     redactor: Redactor,
+    redaction: Redaction,
 }
 
-/// Gathers the evidence and plans the calls, without calling anything.
+/// Finds the themes offline and plans the naming calls, without calling
+/// anything.
 pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Result<ModelPrepared> {
     let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
-    let map = prompts.load(opts.lens.name())?;
-    let reduce = prompts.load("reduce")?;
+    let template = prompts.load(opts.lens.name())?;
     let enabled = !run.no_redact && run.config.redact.enabled.unwrap_or(true);
     let names = if enabled {
         person_names(store)?
@@ -474,25 +540,39 @@ pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Resul
     let redactor = Redactor::new(enabled, names, &run.config.redact.patterns)
         .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
     let prep = prepare(store, opts)?;
-    let plan = plan(
+    let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
+    let selection = select(&prep, &drafts, Some(&units), opts, true);
+    let mut redaction = Redaction::default();
+    let plan = refine::plan(
+        &selection,
         &prep.evidence,
-        &prep.groups,
-        &opts.by,
+        &units,
+        &labels(&prep.groups, &opts.by),
+        &template,
         run.settings,
-        &map,
-        run.max_passages,
         &redactor,
+        &mut redaction,
     );
     Ok(ModelPrepared {
         prep,
         plan,
-        map,
-        reduce,
+        selection,
+        units,
+        template,
         redactor,
+        redaction,
     })
 }
 
-/// The summary, with a model doing the map and reduce steps.
+/// Each group's name in notes and prompts.
+fn labels(groups: &[GroupSummary], by: &str) -> Vec<String> {
+    groups
+        .iter()
+        .map(|g| g.value.clone().unwrap_or_else(|| format!("(no {by})")))
+        .collect()
+}
+
+/// The summary: insight's themes, named and checked by the model.
 pub async fn summarize_with_model(
     store: &Store,
     opts: &Options,
@@ -505,46 +585,68 @@ pub async fn summarize_with_model(
     let client = Client::new(
         run.settings,
         (!run.no_cache).then(|| Cache::for_index(&store.dir)),
-    )?;
+    )?
+    .remembering(Memory::for_index(&store.dir));
     let ModelPrepared {
         prep,
-        plan,
-        map,
-        reduce,
+        mut plan,
+        mut selection,
+        units,
+        template,
         redactor,
+        mut redaction,
     } = prepared;
-    let embed = opts
-        .embedder
-        .as_ref()
-        .map(|e| move |texts: &[&str]| e.embed(texts));
-    let runner = Runner {
-        client: &client,
-        settings: run.settings,
-        map: &map,
-        reduce: &reduce,
-        redactor: &redactor,
-        lens: opts.lens,
-        max_tokens_total: run.max_tokens_total,
-        embed: embed.as_ref().map(|f| f as &super::themes::EmbedFn<'_>),
-    };
-    let (drafts, mut stats) = runner.run(&prep.evidence, &plan, progress).await?;
-    for g in &plan.groups {
-        let read: usize = g.chunks.iter().map(Vec::len).sum();
-        if read < g.available {
-            stats.skipped.push(format!(
-                "{}: read the {read} strongest of {} passages with signal (raise --max-passages to read more)",
-                g.label, g.available
-            ));
+    let mut settings = run.settings.clone();
+    let (namings, mut stats) = loop {
+        let namer = Namer {
+            client: &client,
+            template: &template,
+            redaction: &redaction,
+            concurrency: settings.concurrency,
+            max_tokens_total: run.max_tokens_total,
+        };
+        match namer.run(&plan, progress).await {
+            Ok(done) => break done,
+            Err(e) => match refine::replan_window(&e, settings.context_tokens) {
+                // the server named a smaller window: plan for it, once
+                Some(window) if settings.context_source != WindowSource::Learned => {
+                    progress.note(&format!(
+                        "the model's context window is smaller than planned; showing it fewer sentences per theme ({window} tokens)"
+                    ));
+                    settings.set_window(window, WindowSource::Learned);
+                    plan = refine::plan(
+                        &selection,
+                        &prep.evidence,
+                        &units,
+                        &labels(&prep.groups, &opts.by),
+                        &template,
+                        &settings,
+                        &redactor,
+                        &mut redaction,
+                    );
+                }
+                _ => return Err(e),
+            },
         }
-    }
+    };
+    let group_accounts: Vec<usize> = prep.groups.iter().map(|g| g.accounts).collect();
+    let notes = refine::apply(
+        &mut selection,
+        &plan,
+        namings,
+        &prep.evidence,
+        &units,
+        &group_accounts,
+    );
+    stats.notes = notes;
     stats.signal_passages = prep.evidence.signal_passages();
-    let (groups, compare) = assemble(prep, &drafts, None, opts, compare, false);
+    let (groups, compare) = finish(prep, selection, opts, compare);
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
     let provider = run.settings.provider.to_string();
     Ok(Summary::new(
         opts,
         &provider,
-        run.settings.model.clone(),
+        settings.model.clone(),
         groups,
         compare,
         stats,

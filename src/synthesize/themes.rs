@@ -145,13 +145,7 @@ impl Draft {
         group: Option<&str>,
         units: Option<&Units>,
     ) -> Option<GroupTheme> {
-        let in_group = |p: usize| {
-            let g = &ev.passages[p].groups;
-            match group {
-                None => g.is_empty(),
-                Some(v) => g.iter().any(|x| x == v),
-            }
-        };
+        let in_group = |p: usize| in_group(ev, p, group);
         let passages: Vec<usize> = self
             .passages
             .iter()
@@ -204,15 +198,25 @@ impl Draft {
         }
     }
 
-    /// Offline: the group's own clauses name the theme and give its quotes;
-    /// returns the facts its summary is written from.
-    fn name_and_quote(
+    /// The theme's clauses said in one group, most representative first
+    /// (central, said clearly, in the theme's tone, by a customer for
+    /// whom it is the point), each with who said it there and its signals
+    /// there. `None` when the clauses share no subject there (a catch-all).
+    pub fn ranked_in_group(
+        &self,
+        ev: &Evidence,
+        group: Option<&str>,
+        units: &Units,
+    ) -> Option<Vec<(usize, BTreeSet<String>, Vec<usize>)>> {
+        self.ranked(ev, &|p| in_group(ev, p, group), units)
+    }
+
+    fn ranked(
         &self,
         ev: &Evidence,
         in_group: &dyn Fn(usize) -> bool,
         units: &Units,
-        theme: &mut Theme,
-    ) -> Facts {
+    ) -> Option<Vec<(usize, BTreeSet<String>, Vec<usize>)>> {
         // the members said in this group, with who said them here
         let mut here: Vec<(usize, BTreeSet<String>, Vec<usize>)> = Vec::new();
         for &m in &self.members {
@@ -233,8 +237,7 @@ impl Draft {
         // over all groups: long sentences that share no word
         let share = units.subject_share(here.iter().map(|(m, who, _)| (*m, who.len() as f32)));
         if share < SUBJECT_SHARE {
-            theme.title.clear();
-            return Facts::default();
+            return None;
         }
         // most central within the group first
         let (mut centre, _) = weighted_sum(
@@ -281,8 +284,25 @@ impl Draft {
             })
             .collect();
         order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let here: Vec<&(usize, BTreeSet<String>, Vec<usize>)> =
-            order.iter().map(|&(_, i)| &here[i]).collect();
+        let mut slots: Vec<Option<(usize, BTreeSet<String>, Vec<usize>)>> =
+            here.into_iter().map(Some).collect();
+        Some(order.iter().filter_map(|&(_, i)| slots[i].take()).collect())
+    }
+
+    /// Offline: the group's own clauses name the theme and give its quotes;
+    /// returns the facts its summary is written from.
+    fn name_and_quote(
+        &self,
+        ev: &Evidence,
+        in_group: &dyn Fn(usize) -> bool,
+        units: &Units,
+        theme: &mut Theme,
+    ) -> Facts {
+        let Some(here) = self.ranked(ev, in_group, units) else {
+            theme.title.clear();
+            return Facts::default();
+        };
+        let here: Vec<&(usize, BTreeSet<String>, Vec<usize>)> = here.iter().collect();
         let sources: Vec<Source<'_>> = here
             .iter()
             .map(|(m, who, _)| Source {
@@ -335,6 +355,16 @@ impl Draft {
     }
 }
 
+/// Whether passage `p` is in the group (`None`: documents without the
+/// field; `Some(v)`: lower-cased value).
+fn in_group(ev: &Evidence, p: usize, group: Option<&str>) -> bool {
+    let g = &ev.passages[p].groups;
+    match group {
+        None => g.is_empty(),
+        Some(v) => g.iter().any(|x| x == v),
+    }
+}
+
 /// Up to [`MAX_QUOTES`] quotes from `candidates` (passage, sentence,
 /// family, vector), best first: short, verbatim, one per family and per
 /// meaning (vectors at least [`NEAR_DUPLICATE`] alike), from different
@@ -347,6 +377,7 @@ fn pick_quotes<'a>(
     let mut used_accounts: BTreeSet<Option<String>> = BTreeSet::new();
     let mut used_families: BTreeSet<u64> = BTreeSet::new();
     let mut used_vectors: Vec<&[f32]> = Vec::new();
+    let mut used_texts: Vec<String> = Vec::new();
     for pass in 0..2 {
         for (p, text, family, vector) in candidates.clone() {
             if quotes.len() >= MAX_QUOTES {
@@ -363,6 +394,15 @@ fn pick_quotes<'a>(
             if vector.is_some_and(|v| used_vectors.iter().any(|u| dot(u, v) >= NEAR_DUPLICATE)) {
                 continue;
             }
+            // one sentence is never quoted twice, whole and in part
+            let words = plain_words(text);
+            if used_texts
+                .iter()
+                .any(|u| u.contains(words.as_str()) || words.contains(u.as_str()))
+            {
+                continue;
+            }
+            used_texts.push(words);
             used_families.insert(family);
             used_vectors.extend(vector);
             used_accounts.insert(account.clone());
@@ -377,6 +417,17 @@ fn pick_quotes<'a>(
         }
     }
     quotes
+}
+
+/// A sentence's words, lower case, one space apart, padded with a space
+/// at each end (so that containment is by whole words).
+fn plain_words(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    format!(" {} ", words.join(" "))
 }
 
 /// Fields whose mix among a theme's accounts the summary reports.
@@ -444,6 +495,13 @@ pub fn rank(themes: &mut [Theme]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn containment_is_by_whole_words() {
+        let whole = plain_words("If the file is late, the ledger is late.");
+        assert!(whole.contains(&plain_words("the ledger is late")));
+        assert!(!whole.contains(&plain_words("he ledger")));
+    }
 
     #[test]
     fn word_families_ignore_case_punctuation_and_endings() {

@@ -1,7 +1,7 @@
 //! `insight summarize`: the quality bar on the generator's corpus (planted
 //! themes found with account counts within 25%, every verified quote real),
-//! formats, the comparison, lenses, internal speakers, and the map-reduce
-//! path against a mock model.
+//! formats, the comparison, lenses, internal speakers, and a model naming
+//! insight's themes (a mock server).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -337,40 +337,87 @@ fn internal_speakers_never_count_as_evidence() {
 
 // ---- with a model (mock server) ----
 
-fn map_answer(lines: &[Value]) -> ResponseTemplate {
-    let text: Vec<String> = lines.iter().map(Value::to_string).collect();
+fn reply(obj: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "model": "mock-model",
-        "choices": [{"message": {"role": "assistant", "content": text.join("\n")}}],
-        "usage": {"prompt_tokens": 500, "completion_tokens": 60}
+        "choices": [{"message": {"role": "assistant", "content": obj.to_string()}}],
+        "usage": {"prompt_tokens": 300, "completion_tokens": 40}
     }))
 }
 
-/// Two accounts per segment, one pain sentence each.
+fn chatter(text: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"choices": [{"message": {"content": text}}]}))
+}
+
+/// The user message of a chat request.
+fn user_text(req: &wiremock::Request) -> String {
+    let v: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    v["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The number a sentence is shown under in a naming request.
+fn number_of(req: &wiremock::Request, sentence: &str) -> Option<usize> {
+    user_text(req).lines().find_map(|l| {
+        let (n, rest) = l.split_once(". ")?;
+        rest.contains(sentence).then(|| n.trim().parse().ok())?
+    })
+}
+
+/// Three SMB accounts complain about the Xero sync; two enterprise ones
+/// about the SAP export, one of them about the sync too.
 fn small_corpus(env: &Env) {
-    env.write("c/accounts.csv", "account,name,segment\nA1,Alpha,smb\nA2,Beta,smb\nE1,Gamma,enterprise\nE2,Delta,enterprise\n");
+    env.write(
+        "c/accounts.csv",
+        "account,name,segment\nA1,Alpha,smb\nA2,Beta,smb\nA3,Gamma,smb\nE1,Delta,enterprise\nE2,Epsilon,enterprise\n",
+    );
     let note = |acc: &str, text: &str| format!("---\naccount: {acc}\n---\n{text}\n");
-    env.write(
-        "c/notes/a1.md",
-        note(
+    for (file, acc, text) in [
+        (
+            "a1",
             "A1",
-            "The Xero sync is broken and creates every invoice twice.",
+            "The Xero sync is broken and creates every invoice twice. The per-seat price is too high for our team.",
         ),
-    );
-    env.write(
-        "c/notes/a2.md",
-        note("A2", "Duplicate invoices after each sync are a nightmare."),
-    );
-    env.write(
-        "c/notes/e1.md",
-        note("E1", "Our SAP journal export is broken every month."),
-    );
-    env.write(
-        "c/notes/e2.md",
-        note("E2", "The SAP journal mapping is painful and manual."),
-    );
+        (
+            "a2",
+            "A2",
+            "Duplicate invoices after each Xero sync are a nightmare. We pay per seat for people who never log in.",
+        ),
+        (
+            "a3",
+            "A3",
+            "Every Xero sync creates duplicate invoices. Honestly the per-seat price hurts a small shop.",
+        ),
+        (
+            "e1",
+            "E1",
+            "Our SAP journal export is broken every month. The Xero sync duplicates invoices too.",
+        ),
+        (
+            "e2",
+            "E2",
+            "The SAP journal export fails at month end. There is no SCIM, so every user is created by hand.",
+        ),
+    ] {
+        env.write(&format!("c/notes/{file}.md"), note(acc, text));
+    }
     env.json(&["index", "c", "--accounts", "c/accounts.csv", "--json"]);
     env.write("insight.toml", "[llm]\nmax_retries = 0\nconcurrency = 2\n");
+}
+
+/// The chat requests a server received (not the window probes).
+async fn chats(server: &MockServer) -> Vec<wiremock::Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path().ends_with("/chat/completions"))
+        .collect()
 }
 
 async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
@@ -391,129 +438,131 @@ fn args(server: &MockServer, extra: &[&str]) -> Vec<String> {
     a
 }
 
+fn theme<'a>(v: &'a Value, group: &str, title: &str) -> &'a Value {
+    v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["value"] == group)
+        .and_then(|g| {
+            g["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["title"] == title)
+        })
+        .unwrap_or_else(|| panic!("no theme {title:?} in {group}: {v}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn map_reduce_counts_evidence_itself_and_verifies_quotes() {
+async fn the_model_names_insights_themes_and_the_numbers_stay_computed() {
     let env = Env::new();
     small_corpus(&env);
+    let offline = env.json(&["summarize", "--format", "json", "--provider", "extractive"]);
     let server = MockServer::start().await;
-    // reduce: the two sync titles mean the same
+    // the SMB sync theme: named, and one sentence set apart
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .and(body_string_contains("Candidate pains themes"))
-        // titles reach it in a stable order: enterprise's, then smb's
-        // ([1] connector, [2] SAP, [3] sync, [4] made-up)
-        .respond_with(map_answer(&[
-            json!({"title": "Invoice sync creates duplicates", "members": [1, 3]}),
-        ]))
+        .and(body_string_contains("Duplicate invoices after each Xero sync"))
+        .respond_with(|req: &wiremock::Request| {
+            let n = number_of(req, "creates every invoice twice").expect("the sentence is shown");
+            reply(json!({"title": "Xero sync duplicates invoices", "summary": "Each sync with Xero creates invoices twice.", "outliers": [n]}))
+        })
         .mount(&server)
         .await;
-    // map, smb chunk: a real quote, a made-up quote, a passage that was not sent
+    // the SAP theme: a summary stating a number nobody counted
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .and(body_string_contains("Alpha"))
-        .respond_with(map_answer(&[
-            json!({"theme": "Sync duplicates invoices", "passages": [1, 2], "quote": "creates every invoice twice"}),
-            json!({"theme": "Made-up complaint", "passages": [1], "quote": "we hate the colour of the buttons"}),
-            json!({"theme": "Ghost theme", "passages": [7]}),
-        ]))
+        .and(body_string_contains("SAP journal export"))
+        .respond_with(reply(json!({"title": "SAP journal export fails", "summary": "40 customers see the export fail at month end.", "outliers": []})))
         .mount(&server)
         .await;
-    // map, enterprise chunk
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .and(body_string_contains("Gamma"))
-        .respond_with(map_answer(&[json!({"theme": "Invoices doubled by the connector", "passages": [1]}),
-            json!({"theme": "SAP journal export", "passages": [1, 2], "quote": "SAP journal mapping is painful"})]))
+        .and(body_string_contains("duplicates invoices too"))
+        .respond_with(reply(json!({"title": "Duplicate invoices from sync", "summary": "Invoices are doubled by the sync.", "outliers": []})))
         .mount(&server)
         .await;
     let out = run(&env, args(&server, &["--format", "json", "--compare"])).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["provider"], "openai");
-    let group = |seg: &str| {
-        v["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|g| g["value"] == seg)
-            .unwrap()
-            .clone()
-    };
-    let smb = group("smb");
-    let sync = smb["themes"]
+    // insight's themes, the model's titles; the set-apart sentence left
+    let sync = theme(&v, "smb", "Xero sync duplicates invoices");
+    let before = theme(&offline, "smb", "Sync creates duplicate invoices");
+    assert_eq!(before["accounts"], 3);
+    assert_eq!(sync["accounts"], 2, "A1's sentence was set apart: {sync}");
+    assert_eq!(sync["account_ids"], json!(["A2", "A3"]));
+    let quotes: Vec<&str> = sync["quotes"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["title"] == "Invoice sync creates duplicates")
-        .expect("reduced title");
+        .map(|q| s(q, "text"))
+        .collect();
+    assert!(
+        !quotes.iter().any(|q| q.contains("every invoice twice")),
+        "{quotes:?}"
+    );
+    assert!(quotes.iter().all(|q| q.contains("Xero sync")), "{quotes:?}");
+    assert!(
+        s(sync, "summary").starts_with("Each sync with Xero creates invoices twice. "),
+        "{sync}"
+    );
+    // counts are insight's: the same as offline where nothing was set apart
+    let sap = theme(&v, "enterprise", "SAP journal export fails");
+    let sap_offline = theme(&offline, "enterprise", "SAP journal export");
+    for k in ["accounts", "mentions", "account_ids"] {
+        assert_eq!(sap[k], sap_offline[k], "{k}");
+    }
     assert_eq!(
-        sync["accounts"], 2,
-        "counted by insight from the passages: {sync}"
+        sap["summary"], sap_offline["summary"],
+        "the summary stating 40 was removed"
     );
-    assert_eq!(sync["account_ids"], json!(["A1", "A2"]));
-    let q: Vec<&Value> = sync["quotes"].as_array().unwrap().iter().collect();
+    assert!(!s(sap, "summary").contains("40"));
+    let notes = v["run"]["notes"].to_string();
     assert!(
-        q.iter()
-            .any(|q| q["text"] == "creates every invoice twice" && q["verified"] == true),
-        "{q:?}"
+        notes.contains("not about \\\"Xero sync duplicates invoices\\\""),
+        "{notes}"
     );
-    let made_up = smb["themes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["title"] == "Made-up complaint")
-        .expect("theme kept");
-    let fake = made_up["quotes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|q| q["text"] == "we hate the colour of the buttons")
-        .expect("quote listed");
-    assert_eq!(fake["verified"], false);
+    assert!(notes.contains("it states 40"), "{notes}");
+    assert!(stderr(&out).contains("it states 40"));
+    // every verified quote is real
+    assert_verified_quotes_are_real(&env, &v);
+    // the comparison uses the model's titles
+    let rows = v["compare"].as_array().unwrap();
     assert!(
-        !serde_json::to_string(&v).unwrap().contains("Ghost theme"),
-        "numbers outside the chunk are dropped"
+        rows.iter()
+            .any(|r| r["title"] == "SAP journal export fails"),
+        "{rows:?}"
     );
-    // the sync theme raised in both groups is one theme in the comparison
-    let enterprise = group("enterprise");
-    assert!(
-        enterprise["themes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["title"] == "Invoice sync creates duplicates")
-    );
-    let row = v["compare"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["title"] == "Invoice sync creates duplicates")
-        .unwrap();
-    assert_eq!(row["shared"], true);
-    // Markdown never shows an unverified quote
-    let md = String::from_utf8(run(&env, args(&server, &[])).await.stdout).unwrap();
-    assert!(
-        md.contains("creates every invoice twice") && !md.contains("colour of the buttons"),
-        "{md}"
-    );
-    // the second run came from the cache
-    let requests = server.received_requests().await.unwrap().len();
-    assert_eq!(
-        requests, 3,
-        "2 map calls + 1 reduce; the Markdown run was all cache hits"
-    );
+    // one request per theme; the second run comes from the cache
+    assert_eq!(chats(&server).await.len(), 3);
+    let md = run(&env, args(&server, &[])).await;
+    assert!(md.status.success());
+    assert!(String::from_utf8_lossy(&md.stdout).contains("Xero sync duplicates invoices"));
+    assert_eq!(chats(&server).await.len(), 3, "all cache hits");
+    // the prompt fences the sentences as untrusted text
+    let first = &chats(&server).await[0];
+    assert!(user_text(first).contains("untrusted customer text"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unusable_output_is_retried_once_then_skipped() {
+async fn unusable_answers_are_asked_once_more_then_insights_title_stays() {
     let env = Env::new();
     small_corpus(&env);
+    let offline = env.json(&[
+        "summarize",
+        "--format",
+        "json",
+        "--provider",
+        "extractive",
+        "--segment",
+        "smb",
+    ]);
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(map_answer(&[]).set_body_json(
-            json!({"choices": [{"message": {"content": "I am not sure what you mean."}}]}),
-        ))
+        .respond_with(chatter("I am not sure what you mean."))
         .mount(&server)
         .await;
     let out = run(
@@ -523,18 +572,46 @@ async fn unusable_output_is_retried_once_then_skipped() {
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["groups"][0]["themes"], json!([]));
+    assert_eq!(
+        v["groups"][0]["themes"], offline["groups"][0]["themes"],
+        "insight's themes as they were"
+    );
     assert!(
         v["run"]["skipped"][0]
             .as_str()
             .unwrap()
-            .contains("no usable theme")
+            .contains("could not be used (no JSON object with a title)"),
+        "{}",
+        v["run"]
     );
-    assert!(stderr(&out).contains("chunk skipped"));
+    assert!(stderr(&out).contains("kept insight's title"));
+    assert_eq!(chats(&server).await.len(), 2, "asked once more");
+    // an answer that copies the prompt's shape or echoes a sentence is no better
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(reply(
+            json!({"title": "...", "summary": "...", "outliers": [99]}),
+        ))
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        args(
+            &server,
+            &["--format", "json", "--segment", "smb", "--no-cache"],
+        ),
+    )
+    .await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        2,
-        "asked once more, then skipped"
+        v["groups"][0]["themes"][0]["title"],
+        offline["groups"][0]["themes"][0]["title"]
+    );
+    assert!(
+        v["run"]["skipped"]
+            .to_string()
+            .contains("could not be used")
     );
 }
 
@@ -545,17 +622,20 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .respond_with(map_answer(&[
-            json!({"theme": "Sync duplicates", "passages": [1]}),
-        ]))
+        .respond_with(reply(
+            json!({"title": "Invoice trouble", "summary": "Invoices go wrong.", "outliers": []}),
+        ))
         .mount(&server)
         .await;
     let out = run(&env, args(&server, &["--dry-run", "--format", "json"])).await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["dry_run"], true);
-    assert_eq!(v["calls"], 2);
+    assert_eq!(v["calls"], 3, "one call per theme: {v}");
+    assert_eq!(v["groups"][0]["themes"], 1);
     assert!(v["estimated_prompt_tokens"].as_u64().unwrap() > 0);
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(chats(&server).await.is_empty());
+    let text = run(&env, args(&server, &["--dry-run"])).await;
+    assert!(String::from_utf8_lossy(&text.stdout).contains("one per theme"));
     // a budget too small for one call: stops cleanly, nothing sent
     let out = run(
         &env,
@@ -566,7 +646,7 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["run"]["incomplete"], true);
     assert!(stderr(&out).contains("--max-tokens-total"));
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(chats(&server).await.is_empty());
     // with room for everything it completes
     let out = run(
         &env,
@@ -578,4 +658,5 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     .await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["run"]["incomplete"], false);
+    assert_eq!(v["groups"][0]["themes"][0]["title"], "Invoice trouble");
 }
