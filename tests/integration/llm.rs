@@ -770,3 +770,203 @@ async fn follow_up_questions_carry_the_previous_turn() {
         "They create every user by hand [1]."
     );
 }
+
+/// Answers `verb at` on `server` with `body`.
+async fn serve(server: &MockServer, verb: &str, at: &str, body: Value) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+/// `doctor --json` against `server` with `extra` flags.
+async fn doctor(env: &Env, server: &MockServer, extra: &[&str]) -> Value {
+    let mut a: Vec<String> = vec![
+        "doctor".into(),
+        "--json".into(),
+        "--base-url".into(),
+        format!("{}/v1", server.uri()),
+    ];
+    a.extend(extra.iter().map(|s| s.to_string()));
+    json_of(&run(env, a).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_context_window_is_asked_of_the_server_in_each_shape() {
+    let env = Env::new();
+    env.index_examples();
+    // llama.cpp's server: /props at the root, one model listed
+    let llamacpp = MockServer::start().await;
+    serve(
+        &llamacpp,
+        "GET",
+        "/props",
+        json!({"default_generation_settings": {"n_ctx": 2048}, "total_slots": 1}),
+    )
+    .await;
+    serve(&llamacpp, "GET", "/v1/models", json!({"object": "list", "data": [{"id": "smollm2.gguf", "object": "model", "meta": {"n_ctx_train": 8192}}]})).await;
+    serve(
+        &llamacpp,
+        "POST",
+        OPENAI,
+        json!({"choices": [{"message": {"content": "OK"}}]}),
+    )
+    .await;
+    let v = doctor(&env, &llamacpp, &[]).await;
+    assert_eq!(v["context_tokens"], 2048, "{v}");
+    assert!(
+        v["context_source"].as_str().unwrap().ends_with("/props"),
+        "{v}"
+    );
+    assert_eq!(
+        v["model"], "smollm2.gguf",
+        "the only model served, as none was named"
+    );
+    assert_eq!(v["model_source"], "server");
+    // the flag and the config still win
+    let v = doctor(&env, &llamacpp, &["--context-tokens", "1536"]).await;
+    assert_eq!(
+        (v["context_tokens"].as_u64(), v["context_source"].as_str()),
+        (Some(1536), Some("--context-tokens"))
+    );
+    let v = doctor(&env, &llamacpp, &["--model", "named"]).await;
+    assert_eq!(
+        (v["model"].as_str(), v["model_source"].as_str()),
+        (Some("named"), Some("given"))
+    );
+    // vLLM: max_model_len in the model list
+    let vllm = MockServer::start().await;
+    serve(&vllm, "GET", "/v1/models", json!({"object": "list", "data": [{"id": "Qwen/Qwen2.5-1.5B-Instruct", "object": "model", "max_model_len": 32768}]})).await;
+    serve(
+        &vllm,
+        "POST",
+        OPENAI,
+        json!({"choices": [{"message": {"content": "OK"}}]}),
+    )
+    .await;
+    let v = doctor(&env, &vllm, &[]).await;
+    assert_eq!(v["context_tokens"], 32768, "{v}");
+    // Ollama: the model's num_ctx in /api/show
+    let ollama = MockServer::start().await;
+    serve(
+        &ollama,
+        "GET",
+        "/v1/models",
+        json!({"object": "list", "data": [{"id": "qwen2.5:1.5b"}, {"id": "llama3.2"}]}),
+    )
+    .await;
+    serve(&ollama, "POST", "/api/show", json!({"parameters": "num_ctx                        3072\nstop \"<|im_end|>\"", "model_info": {"general.architecture": "qwen2", "qwen2.context_length": 32768}})).await;
+    serve(
+        &ollama,
+        "POST",
+        OPENAI,
+        json!({"choices": [{"message": {"content": "OK"}}]}),
+    )
+    .await;
+    let v = doctor(&env, &ollama, &["--model", "qwen2.5:1.5b"]).await;
+    assert_eq!(v["context_tokens"], 3072, "{v}");
+    assert!(v["context_source"].as_str().unwrap().ends_with("/api/show"));
+    // a server that says nothing: the default, said as such
+    let silent = MockServer::start().await;
+    serve(
+        &silent,
+        "POST",
+        OPENAI,
+        json!({"choices": [{"message": {"content": "OK"}}]}),
+    )
+    .await;
+    let v = doctor(&env, &silent, &[]).await;
+    assert_eq!(v["context_tokens"], 8192);
+    assert!(
+        v["context_source"].as_str().unwrap().starts_with("default"),
+        "{v}"
+    );
+}
+
+/// A server with a small window that says so only when a request
+/// overflows it, as llama-cpp-python's server does.
+async fn small_window_server(window: usize) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(OPENAI))
+        .respond_with(move |req: &wiremock::Request| {
+            // about 3.5 bytes a token, as insight estimates
+            let tokens = req.body.len() * 2 / 7;
+            if tokens > window {
+                ResponseTemplate::new(400).set_body_json(json!({"error": {
+                    "message": format!("This model's maximum context length is {window} tokens. However, you requested {} tokens ({} in the messages, 512 in the completion). Please reduce the length of the messages or completion.", tokens + 512, tokens),
+                    "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}))
+            } else {
+                completion("Per-seat pricing is a burden for small teams [1].")
+            }
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_length_error_teaches_the_window_once_and_for_all() {
+    let env = env_with(&[]);
+    let server = small_window_server(1000).await;
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "What do small businesses say about the price?",
+            &["--json", "--no-cache", "--limit", "20"],
+        ),
+    )
+    .await;
+    let v = json_of(&out);
+    assert!(
+        v["citations"].as_array().is_some_and(|c| !c.is_empty()),
+        "{v}"
+    );
+    assert!(
+        stderr(&out).contains("context window is 1000 tokens"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(requests(&server).await.len(), 2, "one overflow, one answer");
+    // remembered for this server and model: no overflow the next time
+    let v = doctor(&env, &server, &[]).await;
+    assert_eq!(v["context_tokens"], 1000, "{v}");
+    assert!(
+        v["context_source"].as_str().unwrap().starts_with("learned"),
+        "{v}"
+    );
+    let before = requests(&server).await.len();
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "Why does the Xero sync break?",
+            &["--json", "--no-cache", "--limit", "20"],
+        ),
+    )
+    .await;
+    json_of(&out);
+    assert_eq!(
+        requests(&server).await.len() - before,
+        1,
+        "one answer, no overflow"
+    );
+    // a window set by hand that the server cannot hold: a clear error, exit 3
+    let env = env_with(&[("context_tokens", "8192")]);
+    let out = run(
+        &env,
+        ask_args(
+            &server,
+            "What do small businesses say about the price?",
+            &["--no-cache", "--limit", "20"],
+        ),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("context window of 1000 tokens"), "{err}");
+    assert!(err.contains("[llm] context_tokens says 8192"), "{err}");
+    assert!(!err.contains("try again later"), "{err}");
+}

@@ -76,22 +76,27 @@ fn a_session_offline() {
     );
 }
 
-/// A model server: the first request gets the start of an answer and then
-/// silence (and reports when the client hangs up); later ones get a whole
-/// streamed answer.
+/// A model server: the first chat request gets the start of an answer and
+/// then silence (and reports when the client hangs up); later ones get a
+/// whole streamed answer. Anything else (the context-window probes) is 404.
 fn model_server() -> (String, mpsc::Receiver<&'static str>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        for (i, conn) in listener.incoming().enumerate() {
+        let mut i = 0;
+        for conn in listener.incoming() {
             let Ok(mut conn) = conn else { continue };
             let mut reader = BufReader::new(conn.try_clone().unwrap());
             let mut length = 0usize;
+            let mut chat = false;
             loop {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap_or(0) == 0 {
                     break;
+                }
+                if line.starts_with("POST ") && line.contains("/chat/completions") {
+                    chat = true;
                 }
                 if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                     length = v.trim().parse().unwrap_or(0);
@@ -102,13 +107,20 @@ fn model_server() -> (String, mpsc::Receiver<&'static str>) {
             }
             let mut body = vec![0u8; length];
             let _ = reader.read_exact(&mut body);
+            if !chat {
+                let _ = conn.write_all(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                );
+                continue;
+            }
+            i += 1;
             let chunk = |t: &str| {
                 format!("data: {{\"choices\":[{{\"delta\":{{\"content\":\"{t}\"}}}}]}}\n\n")
             };
             let _ = conn.write_all(
                 b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n",
             );
-            if i == 0 {
+            if i == 1 {
                 let _ =
                     conn.write_all(chunk("Okta only half works for them [1]. Slowly").as_bytes());
                 let _ = conn.flush();
