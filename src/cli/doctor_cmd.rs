@@ -54,6 +54,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
                     }],
                     max_tokens: 8,
                     temperature: 0.0,
+                    json_schema: None,
                 };
                 let started = Instant::now();
                 let result = super::runtime()?.block_on(client.chat(&req, false, &mut NoSink));

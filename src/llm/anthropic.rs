@@ -148,6 +148,7 @@ mod tests {
             messages: vec![],
             max_tokens: 5,
             temperature: 0.0,
+            json_schema: None,
         };
         let b = body(&req, "claude", false);
         assert_eq!(b["system"], "sys");

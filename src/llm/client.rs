@@ -35,6 +35,8 @@ pub struct Client {
     cache: Option<Cache>,
     /// Where windows learned from context-length errors are remembered.
     memory: Option<Memory>,
+    /// Whether the server takes `response_format` (until it says it does not).
+    format: std::sync::atomic::AtomicBool,
 }
 
 /// Why one attempt failed.
@@ -113,6 +115,7 @@ impl Client {
             url,
             cache,
             memory: None,
+            format: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -139,7 +142,12 @@ impl Client {
     fn body(&self, req: &ChatRequest, stream: bool) -> Value {
         match self.settings.provider {
             ProviderKind::Anthropic => anthropic::body(req, self.model(), stream),
-            _ => openai::body(req, self.model(), stream),
+            _ => openai::body(
+                req,
+                self.model(),
+                stream,
+                self.format.load(std::sync::atomic::Ordering::Relaxed),
+            ),
         }
     }
 
@@ -178,7 +186,7 @@ impl Client {
                 cached: true,
             });
         }
-        let body = self.body(req, stream);
+        let mut body = self.body(req, stream);
         let mut replay = Replay::default();
         let mut attempt = 0u32;
         loop {
@@ -231,6 +239,17 @@ impl Client {
                 Err(Failure {
                     overflow: Some(o), ..
                 }) => return Err(self.overflowed(o)),
+                // a server that does not take `response_format`: without it
+                Err(f)
+                    if f.status == Some(400)
+                        && body.get("response_format").is_some()
+                        && f.message.to_lowercase().contains("response_format") =>
+                {
+                    self.format
+                        .store(false, std::sync::atomic::Ordering::Relaxed);
+                    body = self.body(req, stream);
+                    attempt -= 1;
+                }
                 Err(f) => {
                     let message = if attempt > 1 {
                         format!("{} (after {attempt} attempts)", f.message)

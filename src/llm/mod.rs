@@ -42,6 +42,9 @@ pub struct ChatRequest {
     pub messages: Vec<Message>,
     pub max_tokens: usize,
     pub temperature: f32,
+    /// The JSON the answer must be (a JSON Schema): servers that can
+    /// constrain their output to it do (OpenAI-compatible `response_format`).
+    pub json_schema: Option<serde_json::Value>,
 }
 
 /// Tokens a request used (as the provider counted them, or estimated).

@@ -28,8 +28,9 @@ pub fn url(base: &str) -> String {
     format!("{}/chat/completions", base.trim_end_matches('/'))
 }
 
-/// The request body.
-pub fn body(req: &ChatRequest, model: &str, stream: bool) -> Value {
+/// The request body; `format` asks the server to hold the answer to the
+/// request's JSON Schema (`response_format`), where the server can.
+pub fn body(req: &ChatRequest, model: &str, stream: bool, format: bool) -> Value {
     let mut messages = vec![json!({"role": "system", "content": req.system})];
     for m in &req.messages {
         let role = match m.role {
@@ -47,6 +48,11 @@ pub fn body(req: &ChatRequest, model: &str, stream: bool) -> Value {
     });
     if stream {
         b["stream_options"] = json!({"include_usage": true});
+    }
+    if let (Some(schema), true) = (&req.json_schema, format) {
+        // `json_object` with a `schema`: llama.cpp's servers turn it into a
+        // grammar; OpenAI, vLLM and Ollama hold the answer to JSON
+        b["response_format"] = json!({"type": "json_object", "schema": schema});
     }
     b
 }
@@ -156,12 +162,27 @@ mod tests {
             }],
             max_tokens: 10,
             temperature: 0.0,
+            json_schema: None,
         };
-        let b = body(&req, "m", true);
+        let b = body(&req, "m", true, true);
         assert_eq!(b["messages"][0]["role"], "system");
         assert_eq!(b["messages"][1]["content"], "q");
         assert_eq!(b["stream_options"]["include_usage"], true);
-        assert!(body(&req, "m", false).get("stream_options").is_none());
+        assert!(body(&req, "m", false, true).get("stream_options").is_none());
+        assert!(b.get("response_format").is_none(), "no schema, no format");
+        let schema = json!({"type": "object"});
+        let req = ChatRequest {
+            json_schema: Some(schema.clone()),
+            ..req
+        };
+        let b = body(&req, "m", false, true);
+        assert_eq!(b["response_format"]["type"], "json_object");
+        assert_eq!(b["response_format"]["schema"], schema);
+        assert!(
+            body(&req, "m", false, false)
+                .get("response_format")
+                .is_none()
+        );
     }
 
     #[test]

@@ -429,6 +429,7 @@ impl<'a> Asker<'a> {
             messages,
             max_tokens: self.settings.max_output_tokens,
             temperature: self.settings.temperature,
+            json_schema: None,
         };
         let client = self
             .client

@@ -5,8 +5,10 @@
 //! representative sentences (as many as fit the context window, at most
 //! [`MAX_SHOWN`]), numbered and fenced as untrusted text, and returns a
 //! title, a one-sentence summary and the numbers of the sentences that do
-//! not belong. Those sentences leave the theme: it is counted and quoted
-//! again without them, and the run says so. The model never counts, and a
+//! not belong. A title must be made of words the customers used. A
+//! sentence set apart leaves the theme when the evidence agrees (it is less
+//! like the rest than any of the rest is): the theme is counted and quoted
+//! again without it, and the run says so. The model never counts, and a
 //! number its summary states that the evidence does not support is removed
 //! and reported. A reply that cannot be used (chatter, a copy of the
 //! prompt's example or of a sentence, numbers outside the list) is asked
@@ -19,6 +21,7 @@ use std::collections::BTreeSet;
 use futures_util::StreamExt;
 use serde_json::Value;
 
+use super::cluster::{dot, normalize, weighted_sum};
 use super::evidence::Evidence;
 use super::offline::Units;
 use super::summarize::{RunStats, Selection};
@@ -28,6 +31,7 @@ use crate::llm::prompts::Template;
 use crate::llm::redact::{Redaction, Redactor};
 use crate::llm::window::Overflow;
 use crate::llm::{ChatRequest, Client, LlmSettings, Message, NoSink, Role, estimate_tokens};
+use crate::retrieve::query::stems;
 
 /// Most sentences shown per theme: enough to name it and spot strays, and
 /// a cost per theme that does not grow with the corpus.
@@ -167,12 +171,26 @@ pub fn plan(
                     }],
                     max_tokens,
                     temperature: settings.temperature,
+                    json_schema: Some(answer_schema()),
                 },
             });
         }
         plan.groups.push((label, kept.len(), shown_total));
     }
     plan
+}
+
+/// The answer's shape, for servers that hold their output to a schema.
+fn answer_schema() -> Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "outliers": {"type": "array", "items": {"type": "integer"}}
+        },
+        "required": ["title", "summary", "outliers"]
+    })
 }
 
 /// A sentence cut at a word to [`MAX_SENTENCE_CHARS`].
@@ -386,6 +404,9 @@ pub fn check(
     if lower.contains('<') || lower.contains("sentence") || lower.contains("json") {
         return Err("the title is about the prompt, not the customers".into());
     }
+    if let Some(why) = ungrounded(&title, job) {
+        return Err(why);
+    }
     let n = job.lines.len();
     let mut outliers: Vec<usize> = match obj
         .get("outliers")
@@ -411,6 +432,73 @@ pub fn check(
         title: redaction.restore(&title),
         summary: redaction.restore(&summary),
         outliers,
+    })
+}
+
+/// Words that say a theme is a problem or whose it is, not what it is about.
+const GENERIC: &[&str] = &[
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "client",
+    "clients",
+    "concern",
+    "concerns",
+    "complaint",
+    "complaints",
+    "frustration",
+    "frustrations",
+    "theme",
+    "themes",
+    "feedback",
+    "need",
+    "needs",
+    "lack",
+    "poor",
+    "bad",
+    "difficult",
+    "difficulty",
+    "difficulties",
+    "hard",
+    "struggle",
+    "struggles",
+    "pain",
+    "pains",
+    "trouble",
+    "troubles",
+];
+
+/// Why a title is not about what the sentences say, if it is not: it names
+/// nothing specific ("Problem 1"), or fewer than half of its words are
+/// words the customers used (a title of the model's imagination).
+fn ungrounded(title: &str, job: &Job) -> Option<String> {
+    let content: Vec<String> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .map(str::to_lowercase)
+        .filter(|w| {
+            !GENERIC.contains(&w.as_str())
+                && !crate::retrieve::query::is_stop_word(w)
+                && w.chars().any(char::is_alphabetic)
+        })
+        .collect();
+    if content.is_empty() {
+        return Some("a title that names nothing specific".into());
+    }
+    let said: BTreeSet<String> = job.lines.iter().flat_map(|l| stems(body(l))).collect();
+    let grounded = content
+        .iter()
+        .filter(|w| stems(w).iter().any(|s| said.contains(s)))
+        .count();
+    (grounded == 0 || grounded * 2 < content.len()).then(|| {
+        format!(
+            "a title whose words the customers did not use ({grounded} of {})",
+            content.len()
+        )
     })
 }
 
@@ -558,7 +646,7 @@ pub fn apply(
         let mut removed_units: BTreeSet<usize> = BTreeSet::new();
         // a model that rejects most of what it was shown misread the task
         if !naming.outliers.is_empty() && naming.outliers.len() * 2 <= job.shown.len() {
-            removed_units = naming.outliers.iter().map(|&k| job.shown[k]).collect();
+            removed_units = confirmed_outliers(&job.shown, &naming.outliers, units);
         }
         let mut theme: Option<GroupTheme> = None;
         if !removed_units.is_empty() {
@@ -634,6 +722,31 @@ pub fn apply(
     notes
 }
 
+/// The sentences the model set apart that the evidence agrees are apart:
+/// each is less like the theme's other shown sentences (their centroid)
+/// than any of those is. A sentence the model misjudged stays.
+fn confirmed_outliers(shown: &[usize], outliers: &[usize], units: &Units) -> BTreeSet<usize> {
+    let apart: BTreeSet<usize> = outliers.iter().map(|&k| shown[k]).collect();
+    let kept: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|m| !apart.contains(m))
+        .collect();
+    if kept.is_empty() {
+        return BTreeSet::new();
+    }
+    let (mut centre, _) = weighted_sum(kept.iter().map(|&m| (units.vectors[m].as_slice(), 1.0)));
+    normalize(&mut centre);
+    let floor = kept
+        .iter()
+        .map(|&m| dot(&units.vectors[m], &centre))
+        .fold(f32::INFINITY, f32::min);
+    apart
+        .into_iter()
+        .filter(|&m| dot(&units.vectors[m], &centre) < floor)
+        .collect()
+}
+
 /// The numbers written in digits in `text` ("12", "3.5", "40%" → "40").
 fn numbers(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
@@ -691,6 +804,7 @@ mod tests {
                 messages: Vec::new(),
                 max_tokens: 100,
                 temperature: 0.0,
+                json_schema: None,
             },
         }
     }
@@ -755,6 +869,22 @@ mod tests {
             let e = check(reply, &j, &t, &r).unwrap_err();
             assert!(e.contains(why), "{reply}: {e}");
         }
+    }
+
+    #[test]
+    fn a_title_is_made_of_the_customers_words() {
+        let j = job(&[
+            "The per-seat price is hard to justify for a small team.",
+            "We pay for seats nobody uses.",
+        ]);
+        assert_eq!(ungrounded("Per-seat pricing for small teams", &j), None);
+        for t in ["It", "Problem 1", "Customer issues"] {
+            assert!(
+                ungrounded(t, &j).unwrap().contains("nothing specific"),
+                "{t}"
+            );
+        }
+        assert!(ungrounded("Professional account management service", &j).is_some());
     }
 
     #[test]
