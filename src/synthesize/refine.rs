@@ -82,7 +82,19 @@ pub struct Plan {
     pub groups: Vec<(String, usize, usize)>,
     pub est_prompt_tokens: u64,
     pub est_completion_tokens: u64,
+    /// Themes left to insight's own title because not one of their
+    /// sentences fits the window.
+    pub unfit: Vec<String>,
+    /// Stems so common in the evidence (said by more than [`COMMON_SHARE`]
+    /// of its accounts: the product's name) that they name no theme.
+    pub common: BTreeSet<String>,
 }
+
+/// Share of the evidence's accounts above which a word names no theme…
+const COMMON_SHARE: f32 = 0.2;
+/// …in evidence of this many accounts at least (in a handful of accounts,
+/// three who say "per-seat" are a theme, not noise).
+const COMMON_MIN_ACCOUNTS: usize = 40;
 
 impl Plan {
     /// Model calls, one per theme.
@@ -111,7 +123,19 @@ pub fn plan(
     redactor: &Redactor,
     redaction: &mut Redaction,
 ) -> Plan {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        common: units
+            .corpus
+            .df
+            .iter()
+            .filter(|(_, n)| {
+                units.corpus.total >= COMMON_MIN_ACCOUNTS
+                    && **n as f32 > COMMON_SHARE * units.corpus.total as f32
+            })
+            .map(|(stem, _)| stem.clone())
+            .collect(),
+        ..Plan::default()
+    };
     let max_tokens = settings.max_output_tokens.min(MAX_ANSWER_TOKENS);
     // room for the answer, a safety margin and the retry's reminder
     let budget = settings
@@ -146,6 +170,10 @@ pub fn plan(
                 lines.push(line);
             }
             if shown.is_empty() {
+                plan.unfit.push(format!(
+                    "{label}: not one sentence of \"{}\" fits the model's context window ({} tokens); kept insight's title",
+                    t.theme.title, settings.context_tokens
+                ));
                 continue;
             }
             let (system, user) = template.render(&[
@@ -250,7 +278,7 @@ impl Namer<'_> {
             futures_util::stream::iter(plan.jobs.iter().enumerate())
                 .map(|(k, job)| {
                     let state = &state;
-                    async move { (k, self.name(state, job, progress).await) }
+                    async move { (k, self.name(state, job, &plan.common, progress).await) }
                 })
                 .buffer_unordered(self.concurrency.max(1))
                 .collect()
@@ -278,11 +306,17 @@ impl Namer<'_> {
     }
 
     /// One theme: ask, check, ask once more if the answer is unusable.
-    async fn name(&self, state: &State, job: &Job, progress: &dyn Progress) -> Result<Outcome> {
+    async fn name(
+        &self,
+        state: &State,
+        job: &Job,
+        common: &BTreeSet<String>,
+        progress: &dyn Progress,
+    ) -> Result<Outcome> {
         let Some(first) = self.call(state, &job.request, progress).await? else {
             return Ok(Outcome::NotSent);
         };
-        let why = match check(&first, job, self.template, self.redaction) {
+        let why = match check(&first, job, self.template, self.redaction, common) {
             Ok(n) => return Ok(Outcome::Named(n)),
             Err(why) => why,
         };
@@ -294,7 +328,7 @@ impl Namer<'_> {
         let Some(second) = self.call(state, &again, progress).await? else {
             return Ok(Outcome::NotSent);
         };
-        Ok(match check(&second, job, self.template, self.redaction) {
+        Ok(match check(&second, job, self.template, self.redaction, common) {
             Ok(n) => Outcome::Named(n),
             Err(_) => Outcome::Unusable(why),
         })
@@ -374,6 +408,7 @@ pub fn check(
     job: &Job,
     template: &Template,
     redaction: &Redaction,
+    common: &BTreeSet<String>,
 ) -> std::result::Result<Naming, String> {
     let objects = json_objects(reply);
     let obj = objects
@@ -404,7 +439,7 @@ pub fn check(
     if lower.contains('<') || lower.contains("sentence") || lower.contains("json") {
         return Err("the title is about the prompt, not the customers".into());
     }
-    if let Some(why) = ungrounded(&title, job) {
+    if let Some(why) = ungrounded(&title, job, common) {
         return Err(why);
     }
     let n = job.lines.len();
@@ -474,18 +509,23 @@ const GENERIC: &[&str] = &[
 ];
 
 /// Why a title is not about what the sentences say, if it is not: it names
-/// nothing specific ("Problem 1"), or fewer than a third of its words are
+/// nothing specific ("Problem 1", "Social networking app issues": words of
+/// every complaint, the group's name, words most of the evidence uses), or fewer than a third of its words are
 /// words the customers used (a title of the model's imagination; a
 /// researcher's paraphrase, "Manual user provisioning" for "we create every
 /// user by hand", keeps one in three).
-fn ungrounded(title: &str, job: &Job) -> Option<String> {
+fn ungrounded(title: &str, job: &Job, common: &BTreeSet<String>) -> Option<String> {
+    let label: Vec<String> = stems(&job.label);
     let content: Vec<String> = title
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .map(str::to_lowercase)
         .filter(|w| {
+            let stem = stems(w).join("-");
             !GENERIC.contains(&w.as_str())
                 && !crate::retrieve::query::is_stop_word(w)
                 && w.chars().any(char::is_alphabetic)
+                && !common.contains(&stem)
+                && !label.contains(&stem)
         })
         .collect();
     if content.is_empty() {
@@ -640,8 +680,21 @@ pub fn apply(
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let mut dropped: Vec<(usize, usize)> = Vec::new();
+    // the titles given in each group, by their words: two themes are never
+    // called the same
+    let mut given: Vec<BTreeSet<Vec<String>>> = vec![BTreeSet::new(); sel.per_group.len()];
     for (job, naming) in plan.jobs.iter().zip(namings) {
         let Some(naming) = naming else { continue };
+        let mut words = stems(&naming.title);
+        words.sort();
+        words.dedup();
+        if !given[job.group].insert(words) {
+            notes.push(format!(
+                "{}: the model named \"{}\" like another theme of the group (\"{}\"); kept insight's title",
+                job.label, job.offline_title, naming.title
+            ));
+            continue;
+        }
         let key = sel.keys.get(job.group).cloned().flatten();
         let i = sel.per_group[job.group][job.slot].0;
         let mut draft_index = i;
@@ -833,6 +886,7 @@ mod tests {
             &j,
             &template(),
             &r,
+            &BTreeSet::new(),
         )
         .unwrap();
         assert_eq!(n.title, "Per-seat pricing too steep for small teams");
@@ -868,7 +922,7 @@ mod tests {
                 "words",
             ),
         ] {
-            let e = check(reply, &j, &t, &r).unwrap_err();
+            let e = check(reply, &j, &t, &r, &BTreeSet::new()).unwrap_err();
             assert!(e.contains(why), "{reply}: {e}");
         }
     }
@@ -879,16 +933,17 @@ mod tests {
             "The per-seat price is hard to justify for a small team.",
             "We pay for seats nobody uses.",
         ]);
-        assert_eq!(ungrounded("Per-seat pricing for small teams", &j), None);
+        let none = BTreeSet::new();
+        assert_eq!(ungrounded("Per-seat pricing for small teams", &j, &none), None);
         for t in ["It", "Problem 1", "Customer issues"] {
             assert!(
-                ungrounded(t, &j).unwrap().contains("nothing specific"),
+                ungrounded(t, &j, &none).unwrap().contains("nothing specific"),
                 "{t}"
             );
         }
-        assert!(ungrounded("Professional account management service", &j).is_some());
+        assert!(ungrounded("Professional account management service", &j, &none).is_some());
         assert_eq!(
-            ungrounded("Manual seat management", &j),
+            ungrounded("Manual seat management", &j, &none),
             None,
             "a paraphrase"
         );

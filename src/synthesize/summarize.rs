@@ -597,6 +597,7 @@ pub async fn summarize_with_model(
         mut redaction,
     } = prepared;
     let mut settings = run.settings.clone();
+    let mut replanned = false;
     let (namings, mut stats) = loop {
         let namer = Namer {
             client: &client,
@@ -609,7 +610,8 @@ pub async fn summarize_with_model(
             Ok(done) => break done,
             Err(e) => match refine::replan_window(&e, settings.context_tokens) {
                 // the server named a smaller window: plan for it, once
-                Some(window) if settings.context_source != WindowSource::Learned => {
+                Some(window) if !replanned => {
+                    replanned = true;
                     progress.note(&format!(
                         "the model's context window is smaller than planned; showing it fewer sentences per theme ({window} tokens)"
                     ));
@@ -639,6 +641,7 @@ pub async fn summarize_with_model(
         &group_accounts,
     );
     stats.notes = notes;
+    stats.skipped.splice(0..0, plan.unfit.iter().cloned());
     stats.signal_passages = prep.evidence.signal_passages();
     let (groups, compare) = finish(prep, selection, opts, compare);
     stats.elapsed_ms = started.elapsed().as_millis() as u64;

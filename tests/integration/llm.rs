@@ -879,7 +879,7 @@ async fn the_context_window_is_asked_of_the_server_in_each_shape() {
     let v = doctor(&env, &silent, &[]).await;
     assert_eq!(v["context_tokens"], 8192);
     assert!(
-        v["context_source"].as_str().unwrap().starts_with("default"),
+        v["context_source"].as_str().unwrap().contains("default"),
         "{v}"
     );
 }
@@ -934,7 +934,7 @@ async fn a_context_length_error_teaches_the_window_once_and_for_all() {
     let v = doctor(&env, &server, &[]).await;
     assert_eq!(v["context_tokens"], 1000, "{v}");
     assert!(
-        v["context_source"].as_str().unwrap().starts_with("learned"),
+        v["context_source"].as_str().unwrap().contains("learned"),
         "{v}"
     );
     let before = requests(&server).await.len();

@@ -660,3 +660,33 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     assert_eq!(v["run"]["incomplete"], false);
     assert_eq!(v["groups"][0]["themes"][0]["title"], "Invoice trouble");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_refuses_response_format_is_asked_without_it() {
+    let env = Env::new();
+    small_corpus(&env);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(|req: &wiremock::Request| {
+            let body = String::from_utf8_lossy(&req.body);
+            if body.contains("response_format") {
+                ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "'response_format.type' must be 'json_schema' or 'text'"}}))
+            } else {
+                reply(json!({"title": "Invoice sync trouble", "summary": "Syncs go wrong.", "outliers": []}))
+            }
+        })
+        .mount(&server)
+        .await;
+    let out = run(
+        &env,
+        args(&server, &["--format", "json", "--segment", "smb"]),
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["themes"][0]["title"], "Invoice sync trouble");
+    let sent = chats(&server).await;
+    assert_eq!(sent.len(), 2, "once with response_format, once without");
+    assert!(String::from_utf8_lossy(&sent[0].body).contains("\"schema\""));
+}
