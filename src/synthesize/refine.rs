@@ -35,7 +35,7 @@ use crate::retrieve::query::stems;
 
 /// Most sentences shown per theme: enough to name it and spot strays, and
 /// a cost per theme that does not grow with the corpus.
-pub const MAX_SHOWN: usize = 24;
+pub const MAX_SHOWN: usize = 16;
 /// Longest sentence shown, in characters (cut at a word, marked `…`).
 const MAX_SENTENCE_CHARS: usize = 240;
 /// Longest answer asked for: a title, a sentence and a few numbers.
