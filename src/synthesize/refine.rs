@@ -112,17 +112,29 @@ pub struct Naming {
     pub outliers: Vec<usize>,
 }
 
-/// Plans one request per kept theme, each fitting `settings`'s window.
+/// How the requests are written: the lens's prompt, the provider's
+/// settings (window, answer length, temperature), the redactor.
+pub struct Asking<'a> {
+    pub template: &'a Template,
+    pub settings: &'a LlmSettings,
+    pub redactor: &'a Redactor,
+}
+
+/// Plans one request per kept theme, each fitting the settings' window;
+/// `labels` name the groups.
 pub fn plan(
     sel: &Selection,
     ev: &Evidence,
     units: &Units,
     labels: &[String],
-    template: &Template,
-    settings: &LlmSettings,
-    redactor: &Redactor,
+    asking: &Asking<'_>,
     redaction: &mut Redaction,
 ) -> Plan {
+    let Asking {
+        template,
+        settings,
+        redactor,
+    } = *asking;
     let mut plan = Plan {
         common: units
             .corpus
@@ -328,10 +340,12 @@ impl Namer<'_> {
         let Some(second) = self.call(state, &again, progress).await? else {
             return Ok(Outcome::NotSent);
         };
-        Ok(match check(&second, job, self.template, self.redaction, common) {
-            Ok(n) => Outcome::Named(n),
-            Err(_) => Outcome::Unusable(why),
-        })
+        Ok(
+            match check(&second, job, self.template, self.redaction, common) {
+                Ok(n) => Outcome::Named(n),
+                Err(_) => Outcome::Unusable(why),
+            },
+        )
     }
 
     /// Sends one request within the budget; `None` when the budget stops it.
@@ -478,10 +492,6 @@ const GENERIC: &[&str] = &[
     "issues",
     "customer",
     "customers",
-    "user",
-    "users",
-    "client",
-    "clients",
     "concern",
     "concerns",
     "complaint",
@@ -506,6 +516,20 @@ const GENERIC: &[&str] = &[
     "pains",
     "trouble",
     "troubles",
+    "challenge",
+    "challenges",
+    "app",
+    "apps",
+    "application",
+    "applications",
+    "software",
+    "tool",
+    "tools",
+    "product",
+    "products",
+    "platform",
+    "service",
+    "services",
 ];
 
 /// Why a title is not about what the sentences say, if it is not: it names
@@ -934,10 +958,15 @@ mod tests {
             "We pay for seats nobody uses.",
         ]);
         let none = BTreeSet::new();
-        assert_eq!(ungrounded("Per-seat pricing for small teams", &j, &none), None);
+        assert_eq!(
+            ungrounded("Per-seat pricing for small teams", &j, &none),
+            None
+        );
         for t in ["It", "Problem 1", "Customer issues"] {
             assert!(
-                ungrounded(t, &j, &none).unwrap().contains("nothing specific"),
+                ungrounded(t, &j, &none)
+                    .unwrap()
+                    .contains("nothing specific"),
                 "{t}"
             );
         }

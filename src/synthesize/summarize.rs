@@ -16,7 +16,7 @@ use super::describe;
 use super::evidence::{Evidence, gather};
 use super::lens::Lens;
 use super::offline::{Units, extract};
-use super::refine::{self, Namer, Plan, Progress};
+use super::refine::{self, Asking, Namer, Plan, Progress};
 use super::themes::{Draft, GroupTheme, Theme, rank};
 use crate::clock::now_rfc3339;
 use crate::config::Config;
@@ -548,9 +548,11 @@ pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Resul
         &prep.evidence,
         &units,
         &labels(&prep.groups, &opts.by),
-        &template,
-        run.settings,
-        &redactor,
+        &Asking {
+            template: &template,
+            settings: run.settings,
+            redactor: &redactor,
+        },
         &mut redaction,
     );
     Ok(ModelPrepared {
@@ -621,9 +623,11 @@ pub async fn summarize_with_model(
                         &prep.evidence,
                         &units,
                         &labels(&prep.groups, &opts.by),
-                        &template,
-                        &settings,
-                        &redactor,
+                        &Asking {
+                            template: &template,
+                            settings: &settings,
+                            redactor: &redactor,
+                        },
                         &mut redaction,
                     );
                 }

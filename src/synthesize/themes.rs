@@ -49,6 +49,10 @@ pub struct Theme {
     pub quotes: Vec<Quote>,
 }
 
+/// A clause of a theme as said in one group: the clause (index into
+/// [`Units`]), who said it there, and its signals there.
+pub type Said = (usize, BTreeSet<String>, Vec<usize>);
+
 /// A theme found in the evidence, before it is counted per group.
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
@@ -207,7 +211,7 @@ impl Draft {
         ev: &Evidence,
         group: Option<&str>,
         units: &Units,
-    ) -> Option<Vec<(usize, BTreeSet<String>, Vec<usize>)>> {
+    ) -> Option<Vec<Said>> {
         self.ranked(ev, &|p| in_group(ev, p, group), units)
     }
 
@@ -216,7 +220,7 @@ impl Draft {
         ev: &Evidence,
         in_group: &dyn Fn(usize) -> bool,
         units: &Units,
-    ) -> Option<Vec<(usize, BTreeSet<String>, Vec<usize>)>> {
+    ) -> Option<Vec<Said>> {
         // the members said in this group, with who said them here
         let mut here: Vec<(usize, BTreeSet<String>, Vec<usize>)> = Vec::new();
         for &m in &self.members {
@@ -284,8 +288,7 @@ impl Draft {
             })
             .collect();
         order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut slots: Vec<Option<(usize, BTreeSet<String>, Vec<usize>)>> =
-            here.into_iter().map(Some).collect();
+        let mut slots: Vec<Option<Said>> = here.into_iter().map(Some).collect();
         Some(order.iter().filter_map(|&(_, i)| slots[i].take()).collect())
     }
 
