@@ -144,3 +144,63 @@ fn summarize_with_a_real_local_model_stays_honest() {
         v["run"]
     );
 }
+
+#[test]
+fn a_real_servers_window_is_learned_from_its_error() {
+    let Some(url) = server() else { return };
+    let env = Env::new();
+    let corpus = env.generate("gen", 300);
+    let accounts = corpus.join("accounts.csv");
+    env.json(&[
+        "index",
+        corpus.to_str().unwrap(),
+        "--accounts",
+        accounts.to_str().unwrap(),
+        "--json",
+    ]);
+    // 60 passages are more than llama-cpp-python's 2048-token window holds,
+    // and that server does not publish its window
+    let out = env.run(&[
+        "ask",
+        "Why are customers unhappy with payroll?",
+        "--limit",
+        "60",
+        "--base-url",
+        &url,
+        "--json",
+        "--no-cache",
+    ]);
+    assert!(out.status.success(), "{}", crate::harness::stderr(&out));
+    assert!(
+        crate::harness::stderr(&out).contains("context window is 2048 tokens"),
+        "{}",
+        crate::harness::stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let sent = v["passages"].as_array().unwrap().len();
+    assert!(
+        (1..60).contains(&sent),
+        "whole passages dropped to fit: {sent}"
+    );
+    // remembered: the doctor says so, and the next question fits at once
+    let doctor = env.json(&["doctor", "--json", "--base-url", &url]);
+    assert_eq!(doctor["context_tokens"], 2048, "{doctor}");
+    assert!(
+        doctor["context_source"]
+            .as_str()
+            .unwrap()
+            .contains("learned")
+    );
+    let out = env.run(&[
+        "ask",
+        "What do enterprise customers say about approvals?",
+        "--limit",
+        "60",
+        "--base-url",
+        &url,
+        "--json",
+        "--no-cache",
+    ]);
+    assert!(out.status.success(), "{}", crate::harness::stderr(&out));
+    assert!(!crate::harness::stderr(&out).contains("context window is"));
+}
