@@ -3,7 +3,7 @@
 //! schema, incremental writer, manifest) → `retrieve` (queries, filters,
 //! snippets, groups; re-ranked by `embed`, the optional local sentence
 //! embeddings) → `llm` (providers, prompts, redaction, cache) →
-//! `synthesize` (cited answers, themes, map-reduce, verification) →
+//! `synthesize` (cited answers, themes, a model naming them, verification) →
 //! `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
 //! `config` reads `insight.toml`; `error` holds the typed errors and exit
 //! codes.
