@@ -564,6 +564,17 @@ const GENERIC: &[&str] = &[
 /// user by hand", keeps one in three).
 fn ungrounded(title: &str, job: &Job, common: &BTreeSet<String>) -> Option<String> {
     let label: Vec<String> = stems(&job.label);
+    let said_in: Vec<BTreeSet<String>> = job
+        .lines
+        .iter()
+        .map(|l| stems(body(l)).into_iter().collect())
+        .collect();
+    // a word most of the evidence uses names no theme, unless it is this
+    // theme's own: said in at least half of its sentences
+    let common_here = |stem: &str| {
+        common.contains(stem)
+            && said_in.iter().filter(|s| s.contains(stem)).count() * 2 < said_in.len()
+    };
     let content: Vec<String> = title
         .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .map(str::to_lowercase)
@@ -572,14 +583,14 @@ fn ungrounded(title: &str, job: &Job, common: &BTreeSet<String>) -> Option<Strin
             !GENERIC.contains(&w.as_str())
                 && !crate::retrieve::query::is_stop_word(w)
                 && w.chars().any(char::is_alphabetic)
-                && !common.contains(&stem)
+                && !common_here(&stem)
                 && !label.contains(&stem)
         })
         .collect();
     if content.is_empty() {
         return Some(format!("\"{title}\" names nothing specific"));
     }
-    let said: BTreeSet<String> = job.lines.iter().flat_map(|l| stems(body(l))).collect();
+    let said: BTreeSet<String> = said_in.into_iter().flatten().collect();
     let grounded = content
         .iter()
         .filter(|w| stems(w).iter().any(|s| said.contains(s)))
@@ -1000,6 +1011,29 @@ mod tests {
             None,
             "a paraphrase"
         );
+        // the group's name and words of every complaint name nothing
+        for t in [
+            "SMB app issues",
+            "App Issues and Frustrations",
+            "Mobile App Issues",
+        ] {
+            assert!(ungrounded(t, &j, &none).is_some(), "{t}");
+        }
+        assert!(
+            ungrounded("App Issues and Frustrations", &j, &none)
+                .unwrap()
+                .contains("nothing specific")
+        );
+        // a word most of the evidence uses names nothing…
+        let j = job(&[
+            "The per-seat price is hard to justify for a small team.",
+            "We pay for seats nobody uses.",
+            "Every seat costs the same.",
+        ]);
+        let common: BTreeSet<String> = ["small".to_string(), "seat".to_string()].into();
+        assert!(ungrounded("Small business trouble", &j, &common).is_some());
+        // …unless it is the theme's own word, said in half its sentences
+        assert_eq!(ungrounded("Seat trouble", &j, &common), None);
     }
 
     #[test]
