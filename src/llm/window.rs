@@ -16,8 +16,9 @@ use serde_json::{Value, json};
 
 use super::settings::{LlmSettings, ModelSource, ProviderKind, WindowSource};
 
-/// How long one probe may take: a server that is slow to say is not asked.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long one probe may take (a local server busy with another request
+/// answers late): a server slower than this to say is not asked.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Windows learned from errors, per base URL and model.
 #[derive(Debug, Clone)]
@@ -44,9 +45,20 @@ impl Memory {
             .unwrap_or_default()
     }
 
-    /// The window learned for this endpoint and model, if any.
+    /// The window learned for this endpoint and model; else the one learned
+    /// for this endpoint when it was learned for one model only (a server
+    /// whose model list did not answer in time is the same server).
     pub fn get(&self, base_url: &str, model: &str) -> Option<usize> {
-        self.read().get(&Self::key(base_url, model)).copied()
+        let all = self.read();
+        if let Some(n) = all.get(&Self::key(base_url, model)) {
+            return Some(*n);
+        }
+        let prefix = format!("{base_url} ");
+        let mut same = all.iter().filter(|(k, _)| k.starts_with(&prefix));
+        match (same.next(), same.next()) {
+            (Some((_, n)), None) => Some(*n),
+            _ => None,
+        }
     }
 
     /// Remembers a window (a failure only costs learning it again).
@@ -526,7 +538,13 @@ mod tests {
         m.put("http://a/v1", "m", 2048);
         m.put("http://b/v1", "m", 4096);
         assert_eq!(m.get("http://a/v1", "m"), Some(2048));
-        assert_eq!(m.get("http://a/v1", "other"), None);
+        assert_eq!(
+            m.get("http://a/v1", "other"),
+            Some(2048),
+            "the endpoint's only window"
+        );
+        m.put("http://a/v1", "other", 1024);
+        assert_eq!(m.get("http://a/v1", "third"), None, "two windows: no guess");
         assert_eq!(m.get("http://b/v1", "m"), Some(4096));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -240,9 +240,9 @@ fn semantic_clustering_groups_a_pain_told_in_many_words() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_reduce_step_merges_themes_that_mean_the_same() {
+async fn a_model_names_the_themes_insight_clustered_by_meaning() {
     use serde_json::json;
-    use wiremock::matchers::{body_string_contains, method};
+    use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     let Some(model) = model() else { return };
@@ -272,37 +272,27 @@ async fn the_reduce_step_merges_themes_that_mean_the_same() {
     }
     env.json(&["index", "c", "--accounts", "c/accounts.csv", "--json"]);
     env.write("insight.toml", "[llm]\nmax_retries = 0\n");
-    let answer = |lines: &[serde_json::Value]| {
-        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-        ResponseTemplate::new(200).set_body_json(json!({
-            "model": "mock-model",
-            "choices": [{"message": {"role": "assistant", "content": text.join("\n")}}],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 20}
-        }))
-    };
     let server = MockServer::start().await;
-    // map: three titles, passages found by their words (the order of the
-    // chunk is insight's); reduce: the model groups nothing
+    // the model names whatever it is shown: provisioning or invoices
     Mock::given(method("POST"))
-        .and(body_string_contains("untrusted customer text"))
-        .respond_with(answer(&[
-            json!({"theme": "Missing SCIM provisioning"}),
-            json!({"theme": "Users created by hand"}),
-            json!({"theme": "Duplicate invoices"}),
-        ]))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(body_string_contains("Candidate"))
-        .respond_with(answer(&[json!({"note": "nothing to merge"})]))
+        .respond_with(|req: &wiremock::Request| {
+            let body = String::from_utf8_lossy(&req.body);
+            let title = if body.contains("Duplicate invoices") {
+                "Duplicate invoices after sync"
+            } else {
+                "Users provisioned by hand"
+            };
+            ResponseTemplate::new(200).set_body_json(json!({
+                "choices": [{"message": {"content": json!({"title": title, "summary": "Said by customers.", "outliers": []}).to_string()}}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20}
+            }))
+        })
         .mount(&server)
         .await;
     let base = format!("{}/v1", server.uri());
-    let summarize = |with_model: bool| {
+    let summarize = |provider: &str| {
         let mut c = env.cmd();
-        if with_model {
-            c.env("INSIGHT_EMBED_MODEL", &model);
-        }
+        c.env("INSIGHT_EMBED_MODEL", &model);
         c.args([
             "summarize",
             "--format",
@@ -310,6 +300,8 @@ async fn the_reduce_step_merges_themes_that_mean_the_same() {
             "--no-cache",
             "--base-url",
             &base,
+            "--provider",
+            provider,
         ]);
         async move {
             let out = tokio::task::spawn_blocking(move || c.output().unwrap())
@@ -319,29 +311,44 @@ async fn the_reduce_step_merges_themes_that_mean_the_same() {
             serde_json::from_slice::<Value>(&out.stdout).unwrap()
         }
     };
-    let themes = |v: &Value| -> Vec<(String, u64)> {
+    let counts = |v: &Value| -> Vec<(u64, Value)> {
         v["groups"][0]["themes"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|t| (s(t, "title").to_string(), t["accounts"].as_u64().unwrap()))
+            .map(|t| (t["accounts"].as_u64().unwrap(), t["account_ids"].clone()))
             .collect()
     };
-    let lexical = summarize(false).await;
-    assert_eq!(lexical["run"]["merged_by_meaning"], 0);
-    assert_eq!(themes(&lexical).len(), 3, "{:?}", themes(&lexical));
-
-    let semantic = summarize(true).await;
-    assert_eq!(
-        semantic["run"]["merged_by_meaning"], 1,
-        "{}",
-        semantic["run"]
+    // the same clusters, counts and accounts as offline, clustered by meaning
+    let offline = summarize("extractive").await;
+    let named = summarize("openai").await;
+    let (mut a, mut b) = (counts(&named), counts(&offline));
+    a.sort_by_key(|c| c.1.to_string());
+    b.sort_by_key(|c| c.1.to_string());
+    assert_eq!(a, b, "{named}");
+    assert!(!b.is_empty());
+    // the model's titles, except where it gave two themes one title: the
+    // second keeps insight's own, and the run says so
+    let titles: Vec<&str> = named["groups"][0]["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| s(t, "title"))
+        .collect();
+    assert!(
+        titles.contains(&"Duplicate invoices after sync"),
+        "{titles:?}"
     );
-    let merged = themes(&semantic);
-    assert_eq!(merged.len(), 2, "{merged:?}");
-    assert_eq!(
-        merged[0].1, 2,
-        "SCIM and users by hand are one pain: {merged:?}"
-    );
-    assert_eq!(merged[1], ("Duplicate invoices".to_string(), 1));
+    assert!(titles.contains(&"Users provisioned by hand"), "{titles:?}");
+    let doubles = named["run"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.as_str().unwrap().contains("like another theme"))
+        .count();
+    let model_titled = titles
+        .iter()
+        .filter(|t| ["Duplicate invoices after sync", "Users provisioned by hand"].contains(t))
+        .count();
+    assert_eq!(model_titled + doubles, titles.len(), "{named}");
 }
