@@ -58,6 +58,9 @@ SHARED = os.path.join(ROOT, "..", "shared")
 GEN = os.path.join(SHARED, "bench", "gen_corpus.py")
 FEEDBACK = os.path.join(SHARED, "data", "feedback")
 
+sys.path.insert(0, HERE)
+import theme_eval  # noqa: E402  (the planted-theme match, shared)
+
 GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 GGUF_SIZE = 1_117_320_768
 GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
@@ -302,12 +305,7 @@ def gen_evaluate(rep, truth, segment_of, phrasings, only):
             if not planted:
                 continue
             pairs += 1
-            best, best_j = None, 0.0
-            for i, th in enumerate(themes):
-                ids = set(th.get("account_ids") or [])
-                j = len(ids & planted) / max(1, len(ids | planted))
-                if j > best_j:
-                    best, best_j = i, j
+            best, best_j = theme_eval.best_match(themes, planted)
             if best is not None and best_j >= 0.5:
                 found.append(tid)
                 errs.append(abs((themes[best].get("accounts") or 0) - len(planted)) / len(planted))

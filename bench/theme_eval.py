@@ -30,6 +30,18 @@ def run(insight, index, args, model):
     return r.stdout, time.perf_counter() - start
 
 
+def best_match(themes, planted):
+    """(index, Jaccard) of the theme whose account_ids best overlap the planted accounts;
+    (None, 0.0) when none shares one. A match counts at a Jaccard of 0.5 or more."""
+    best, best_j = None, 0.0
+    for i, th in enumerate(themes):
+        ids = set(th.get("account_ids") or [])
+        j = len(ids & planted) / max(1, len(ids | planted))
+        if j > best_j:
+            best, best_j = i, j
+    return best, best_j
+
+
 def evaluate(summary, truth, segment_of):
     pairs, found, errors = 0, 0, []
     groups = {g["value"]: g for g in summary["groups"]}
@@ -41,15 +53,10 @@ def evaluate(summary, truth, segment_of):
             if not planted:
                 continue
             pairs += 1
-            best, best_j = None, 0.0
-            for th in g["themes"]:
-                ids = set(th["account_ids"])
-                j = len(ids & planted) / max(1, len(ids | planted))
-                if j > best_j:
-                    best, best_j = th, j
-            if best is not None and best_j >= 0.5:
+            i, best_j = best_match(g["themes"], planted)
+            if i is not None and best_j >= 0.5:
                 found += 1
-                errors.append(abs(best["accounts"] - len(planted)) / len(planted))
+                errors.append(abs(g["themes"][i]["accounts"] - len(planted)) / len(planted))
     return {
         "pairs": pairs,
         "recall": round(found / max(1, pairs), 3),

@@ -130,6 +130,9 @@ fn is_openai_cloud(base_url: &str) -> bool {
     base_url.contains("api.openai.com")
 }
 
+/// Reads a window from a server's answer, for a model.
+type Read = fn(&Value, &str) -> Option<usize>;
+
 struct Probe<'a> {
     http: &'a reqwest::Client,
     /// The base URL, with its version (`http://h:8080/v1`).
@@ -169,41 +172,20 @@ impl Probe<'_> {
     /// The servers whose window is not in the OpenAI-style model list.
     async fn others(&self, model: &str) -> Option<(usize, String)> {
         let root = self.root();
-        // llama.cpp's server
-        let url = format!("{root}/props");
-        if let Some(n) = self.get(&url).await.as_ref().and_then(window_in_props) {
-            return Some((n, url));
+        // each server's own answer, and where its window is in it
+        let reads: [(&str, Read); 4] = [
+            ("props", |v, _| window_in_props(v)),     // llama.cpp's server
+            ("api/v0/models", window_in_list),        // LM Studio
+            ("api/v1/models", window_in_lmstudio_v1), // LM Studio 0.4: the loaded instance's own
+            ("api/ps", window_in_ollama_ps),          // Ollama: the window a loaded model runs with
+        ];
+        for (at, read) in reads {
+            let url = format!("{root}/{at}");
+            if let Some(n) = self.get(&url).await.as_ref().and_then(|v| read(v, model)) {
+                return Some((n, url));
+            }
         }
-        // LM Studio
-        let url = format!("{root}/api/v0/models");
-        if let Some(n) = self
-            .get(&url)
-            .await
-            .as_ref()
-            .and_then(|l| window_in_list(l, model))
-        {
-            return Some((n, url));
-        }
-        // LM Studio 0.4: the loaded instance's own window
-        let url = format!("{root}/api/v1/models");
-        if let Some(n) = self
-            .get(&url)
-            .await
-            .as_ref()
-            .and_then(|l| window_in_lmstudio_v1(l, model))
-        {
-            return Some((n, url));
-        }
-        // Ollama: the window a loaded model runs with, else what it would get
-        let url = format!("{root}/api/ps");
-        if let Some(n) = self
-            .get(&url)
-            .await
-            .as_ref()
-            .and_then(|l| window_in_ollama_ps(l, model))
-        {
-            return Some((n, url));
-        }
+        // Ollama, a model not loaded: the window it would get
         let url = format!("{root}/api/show");
         let resp = self
             .http
@@ -375,6 +357,28 @@ impl Overflow {
             _ if planned <= self.window => window * 3 / 4,
             _ => window,
         }
+    }
+}
+
+/// The window to plan again for after `e`, when `e` is a context-length
+/// error and planning again can help: the window was not set by hand, and
+/// the one to plan for is smaller than `planned`.
+pub fn replan(e: &crate::error::Error, planned: usize) -> Option<usize> {
+    match e {
+        crate::error::Error::ContextWindow {
+            window,
+            requested,
+            set_by: None,
+            ..
+        } => {
+            let next = Overflow {
+                window: *window,
+                requested: *requested,
+            }
+            .plan_for(planned);
+            (next < planned).then_some(next)
+        }
+        _ => None,
     }
 }
 

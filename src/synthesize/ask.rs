@@ -20,7 +20,7 @@ use crate::llm::extractive::{Candidate, best_sentences};
 use crate::llm::prompts::{Prompts, Template};
 use crate::llm::redact::{Redaction, Redactor};
 use crate::llm::settings::WindowSource;
-use crate::llm::window::{Memory, Overflow};
+use crate::llm::window::{self, Memory};
 use crate::llm::{
     ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
 };
@@ -206,25 +206,22 @@ impl<'a> Asker<'a> {
             sink.delta(&answer.text);
             return Ok(answer);
         }
-        match self.ask_model(question, hits, history, stream, sink).await {
-            // the server named a smaller window than planned: fit it, once
-            Err(Error::ContextWindow {
-                window,
-                requested,
-                set_by: None,
-                ..
-            }) if Overflow { window, requested }.plan_for(self.settings.context_tokens)
-                < self.settings.context_tokens =>
-            {
-                let plan = Overflow { window, requested }.plan_for(self.settings.context_tokens);
-                self.settings.set_window(plan, WindowSource::Learned);
-                sink.notice(&format!(
-                    "the model's context window is {window} tokens; asking again with the passages that fit"
-                ));
-                self.ask_model(question, hits, history, stream, sink).await
+        let answer = self.ask_model(question, hits, history, stream, sink).await;
+        // the server named a smaller window than planned: fit it, once
+        let (plan, served) = match &answer {
+            Err(e @ Error::ContextWindow { window, .. }) => {
+                match window::replan(e, self.settings.context_tokens) {
+                    Some(plan) => (plan, *window),
+                    None => return answer,
+                }
             }
-            other => other,
-        }
+            _ => return answer,
+        };
+        self.settings.set_window(plan, WindowSource::Learned);
+        sink.notice(&format!(
+            "the model's context window is {served} tokens; asking again with the passages that fit"
+        ));
+        self.ask_model(question, hits, history, stream, sink).await
     }
 
     fn empty_answer(&self, question: &str, text: String) -> Answer {

@@ -374,6 +374,14 @@ fn subject_share(members: &[usize], units: &Units, weights: &[f32]) -> f32 {
 }
 
 impl Units {
+    /// The passages the clauses `members` were said in.
+    pub fn passages_of(&self, ev: &Evidence, members: &[usize]) -> BTreeSet<usize> {
+        members
+            .iter()
+            .flat_map(|&m| self.units[m].signals.iter().map(|&s| ev.signals[s].passage))
+            .collect()
+    }
+
     /// The share of the weight of `members` (clause, weight) held by the
     /// clauses that say their most said content word.
     pub fn subject_share(&self, members: impl Iterator<Item = (usize, f32)>) -> f32 {
@@ -649,15 +657,7 @@ fn draft(ev: &Evidence, units: &Units, weights: &[f32], members: Vec<usize>) -> 
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let members: Vec<usize> = ranked.into_iter().map(|(_, m)| m).collect();
-    let passages: BTreeSet<usize> = members
-        .iter()
-        .flat_map(|&m| {
-            units.units[m]
-                .signals
-                .iter()
-                .map(|&s| ev.signals[s].passage)
-        })
-        .collect();
+    let passages = units.passages_of(ev, &members);
     let sources: Vec<super::naming::Source<'_>> = members
         .iter()
         .map(|&m| super::naming::Source {

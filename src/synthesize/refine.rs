@@ -26,10 +26,9 @@ use super::evidence::Evidence;
 use super::offline::Units;
 use super::summarize::{RunStats, Selection};
 use super::themes::{Draft, GroupTheme};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::llm::prompts::Template;
 use crate::llm::redact::{Redaction, Redactor};
-use crate::llm::window::Overflow;
 use crate::llm::{ChatRequest, Client, LlmSettings, Message, NoSink, Role, estimate_tokens};
 use crate::retrieve::query::stems;
 
@@ -412,28 +411,6 @@ impl Namer<'_> {
         }
         progress.done(tokens, resp.cached);
         Ok(Some(resp.text))
-    }
-}
-
-/// The window to plan again for after a context-length error, when
-/// planning again can help (the window was not set by hand, and is smaller
-/// than planned).
-pub fn replan_window(e: &Error, planned: usize) -> Option<usize> {
-    match e {
-        Error::ContextWindow {
-            window,
-            requested,
-            set_by: None,
-            ..
-        } => {
-            let next = Overflow {
-                window: *window,
-                requested: *requested,
-            }
-            .plan_for(planned);
-            (next < planned).then_some(next)
-        }
-        _ => None,
     }
 }
 
@@ -878,15 +855,7 @@ fn without(draft: &Draft, removed: &BTreeSet<usize>, ev: &Evidence, units: &Unit
         .copied()
         .filter(|m| !removed.contains(m))
         .collect();
-    let passages = members
-        .iter()
-        .flat_map(|&m| {
-            units.units[m]
-                .signals
-                .iter()
-                .map(|&s| ev.signals[s].passage)
-        })
-        .collect();
+    let passages = units.passages_of(ev, &members);
     Draft {
         title: draft.title.clone(),
         summary: draft.summary.clone(),

@@ -542,28 +542,36 @@ pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Resul
     let prep = prepare(store, opts)?;
     let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
     let selection = select(&prep, &drafts, Some(&units), opts, true);
-    let mut redaction = Redaction::default();
-    let plan = refine::plan(
-        &selection,
-        &prep.evidence,
-        &units,
-        &labels(&prep.groups, &opts.by),
-        &Asking {
-            template: &template,
-            settings: run.settings,
-            redactor: &redactor,
-        },
-        &mut redaction,
-    );
-    Ok(ModelPrepared {
+    let mut prepared = ModelPrepared {
         prep,
-        plan,
+        plan: Plan::default(),
         selection,
         units,
         template,
         redactor,
-        redaction,
-    })
+        redaction: Redaction::default(),
+    };
+    prepared.plan = prepared.plan_for(run.settings, &opts.by);
+    Ok(prepared)
+}
+
+impl ModelPrepared {
+    /// One naming request per theme a group reports, fitting `settings`'s
+    /// window.
+    fn plan_for(&mut self, settings: &LlmSettings, by: &str) -> Plan {
+        refine::plan(
+            &self.selection,
+            &self.prep.evidence,
+            &self.units,
+            &labels(&self.prep.groups, by),
+            &Asking {
+                template: &self.template,
+                settings,
+                redactor: &self.redactor,
+            },
+            &mut self.redaction,
+        )
+    }
 }
 
 /// Each group's name in notes and prompts.
@@ -589,28 +597,20 @@ pub async fn summarize_with_model(
         (!run.no_cache).then(|| Cache::for_index(&store.dir)),
     )?
     .remembering(Memory::for_index(&store.dir));
-    let ModelPrepared {
-        prep,
-        mut plan,
-        mut selection,
-        units,
-        template,
-        redactor,
-        mut redaction,
-    } = prepared;
+    let mut prepared = prepared;
     let mut settings = run.settings.clone();
     let mut replanned = false;
     let (namings, mut stats) = loop {
         let namer = Namer {
             client: &client,
-            template: &template,
-            redaction: &redaction,
+            template: &prepared.template,
+            redaction: &prepared.redaction,
             concurrency: settings.concurrency,
             max_tokens_total: run.max_tokens_total,
         };
-        match namer.run(&plan, progress).await {
+        match namer.run(&prepared.plan, progress).await {
             Ok(done) => break done,
-            Err(e) => match refine::replan_window(&e, settings.context_tokens) {
+            Err(e) => match crate::llm::window::replan(&e, settings.context_tokens) {
                 // the server named a smaller window: plan for it, once
                 Some(window) if !replanned => {
                     replanned = true;
@@ -618,23 +618,19 @@ pub async fn summarize_with_model(
                         "the model's context window is smaller than planned; showing it fewer sentences per theme ({window} tokens)"
                     ));
                     settings.set_window(window, WindowSource::Learned);
-                    plan = refine::plan(
-                        &selection,
-                        &prep.evidence,
-                        &units,
-                        &labels(&prep.groups, &opts.by),
-                        &Asking {
-                            template: &template,
-                            settings: &settings,
-                            redactor: &redactor,
-                        },
-                        &mut redaction,
-                    );
+                    prepared.plan = prepared.plan_for(&settings, &opts.by);
                 }
                 _ => return Err(e),
             },
         }
     };
+    let ModelPrepared {
+        prep,
+        plan,
+        mut selection,
+        units,
+        ..
+    } = prepared;
     let group_accounts: Vec<usize> = prep.groups.iter().map(|g| g.accounts).collect();
     let notes = refine::apply(
         &mut selection,

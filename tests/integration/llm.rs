@@ -90,17 +90,11 @@ fn openai_stream(pieces: &[&str], done: bool) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
 }
 
-/// The chat requests a server received (not the context-window probes).
+/// The bodies of the chat requests a server received.
 async fn requests(server: &MockServer) -> Vec<Value> {
-    server
-        .received_requests()
+    crate::harness::chat_requests(server)
         .await
-        .unwrap_or_default()
         .iter()
-        .filter(|r| {
-            r.method.as_str() == "POST" && r.url.path().ends_with("/chat/completions")
-                || r.url.path().ends_with("/messages")
-        })
         .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
         .collect()
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Env, s, stderr};
+use crate::harness::{Env, chat_requests, s, stderr};
 
 fn normalized(t: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -409,17 +409,6 @@ fn small_corpus(env: &Env) {
     env.write("insight.toml", "[llm]\nmax_retries = 0\nconcurrency = 2\n");
 }
 
-/// The chat requests a server received (not the window probes).
-async fn chats(server: &MockServer) -> Vec<wiremock::Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.url.path().ends_with("/chat/completions"))
-        .collect()
-}
-
 async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
     let mut cmd = env.cmd();
     cmd.args(&args);
@@ -536,13 +525,13 @@ async fn the_model_names_insights_themes_and_the_numbers_stay_computed() {
         "{rows:?}"
     );
     // one request per theme; the second run comes from the cache
-    assert_eq!(chats(&server).await.len(), 3);
+    assert_eq!(chat_requests(&server).await.len(), 3);
     let md = run(&env, args(&server, &[])).await;
     assert!(md.status.success());
     assert!(String::from_utf8_lossy(&md.stdout).contains("Xero sync duplicates invoices"));
-    assert_eq!(chats(&server).await.len(), 3, "all cache hits");
+    assert_eq!(chat_requests(&server).await.len(), 3, "all cache hits");
     // the prompt fences the sentences as untrusted text
-    let first = &chats(&server).await[0];
+    let first = &chat_requests(&server).await[0];
     assert!(user_text(first).contains("untrusted customer text"));
 }
 
@@ -585,7 +574,7 @@ async fn unusable_answers_are_asked_once_more_then_insights_title_stays() {
         v["run"]
     );
     assert!(stderr(&out).contains("kept insight's title"));
-    assert_eq!(chats(&server).await.len(), 2, "asked once more");
+    assert_eq!(chat_requests(&server).await.len(), 2, "asked once more");
     // an answer that copies the prompt's shape or echoes a sentence is no better
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -633,7 +622,7 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     assert_eq!(v["calls"], 3, "one call per theme: {v}");
     assert_eq!(v["groups"][0]["themes"], 1);
     assert!(v["estimated_prompt_tokens"].as_u64().unwrap() > 0);
-    assert!(chats(&server).await.is_empty());
+    assert!(chat_requests(&server).await.is_empty());
     let text = run(&env, args(&server, &["--dry-run"])).await;
     assert!(String::from_utf8_lossy(&text.stdout).contains("one per theme"));
     // a budget too small for one call: stops cleanly, nothing sent
@@ -646,7 +635,7 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["run"]["incomplete"], true);
     assert!(stderr(&out).contains("--max-tokens-total"));
-    assert!(chats(&server).await.is_empty());
+    assert!(chat_requests(&server).await.is_empty());
     // with room for everything it completes
     let out = run(
         &env,
@@ -686,7 +675,7 @@ async fn a_server_that_refuses_response_format_is_asked_without_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["groups"][0]["themes"][0]["title"], "Invoice sync trouble");
-    let sent = chats(&server).await;
+    let sent = chat_requests(&server).await;
     assert_eq!(sent.len(), 2, "once with response_format, once without");
     assert!(String::from_utf8_lossy(&sent[0].body).contains("\"schema\""));
 }
