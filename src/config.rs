@@ -24,6 +24,8 @@ pub struct Config {
     pub summarize: SummarizeConfig,
     /// `[embed]`: the optional local sentence-embedding model.
     pub embed: EmbedConfig,
+    /// `[profile]`: which CRM columns hold churn, NPS, ARR, deal size and dates.
+    pub profile: ProfileConfig,
     /// Where the config was read from, if anywhere.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -94,6 +96,33 @@ pub struct SummarizeConfig {
     /// Which clauses the offline clustering samples past 3,000 (by a hash
     /// of their text with this seed); the same seed gives the same themes.
     pub sample_seed: u64,
+}
+
+/// `[profile]` section: CRM columns for `insight profile`, when their names
+/// are not the common ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// A yes/no column (`churned`), or a status and its churned values
+    /// (`status=Churned|Lost`).
+    pub churned: Option<String>,
+    /// The account's NPS answer (0–10) or score (−100–100).
+    pub nps: Option<String>,
+    /// Annual recurring revenue.
+    pub arr: Option<String>,
+    /// Monthly recurring revenue (read as ARR ÷ 12 when there is no ARR column).
+    pub mrr: Option<String>,
+    /// The first deal's value.
+    pub deal_size: Option<String>,
+    /// When the opportunity was opened.
+    pub created: Option<String>,
+    /// When the deal was won.
+    pub closed: Option<String>,
+    /// Columns left out of the firmographics.
+    pub ignore: Vec<String>,
+    /// Accounts a trait or theme needs among the best customers to count as
+    /// a finding (default 2).
+    pub min_support: Option<usize>,
 }
 
 /// `[redact]` section.

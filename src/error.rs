@@ -49,6 +49,14 @@ pub enum Error {
     #[error("accounts file {}: {message}", path.display())]
     Accounts { path: PathBuf, message: String },
 
+    /// The index remembers no CRM export (`insight profile` needs one).
+    #[error("the index at {} has no accounts file", index.display())]
+    NoAccounts { index: PathBuf },
+
+    /// The leads file of `profile --prospects` cannot be used.
+    #[error("leads file {}: {message}", path.display())]
+    Leads { path: PathBuf, message: String },
+
     /// The configuration file cannot be used.
     #[error("config {}: {message}", path.display())]
     Config { path: PathBuf, message: String },
@@ -166,6 +174,13 @@ impl Error {
                     "start the server with a larger context (llama.cpp: --n_ctx / -c; Ollama: the num_ctx parameter; LM Studio: the model's context length), or ask with fewer passages (--limit); {window} tokens is very little"
                 ),
             }),
+            Error::NoAccounts { index } => Some(format!(
+                "index your CRM export with it: `insight --index {} index <FOLDER> --accounts accounts.csv` (a CSV with an `account` column and the columns to profile: segment, industry, employees, arr, nps, churned…)",
+                index.display()
+            )),
+            Error::Leads { .. } => Some(
+                "the leads file is a CSV with a header row, with the columns the accounts file uses for the traits (industry, employees, region…)".into(),
+            ),
             Error::StrictSkipped { .. } => {
                 Some("fix or remove the files named above, or run without --strict".into())
             }

@@ -4,7 +4,8 @@
 //! snippets, groups; re-ranked by `embed`, the optional local sentence
 //! embeddings) → `llm` (providers, prompts, redaction, cache) →
 //! `synthesize` (cited answers, themes, a model naming them, verification) →
-//! `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
+//! `profile` (the Ideal Client Profile: the CRM's figures joined with the
+//! themes, best customers, leads scored) → `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
 //! `config` reads `insight.toml`; `error` holds the typed errors and exit
 //! codes.
 
@@ -16,6 +17,7 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod llm;
+pub mod profile;
 pub mod repl;
 pub mod report;
 pub mod retrieve;

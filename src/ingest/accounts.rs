@@ -24,6 +24,9 @@ pub struct Account {
     pub name: Option<String>,
     /// The other columns, to be copied onto documents.
     pub meta: Metadata,
+    /// The CSV row it was read from (the header is row 1).
+    #[serde(default)]
+    pub row: usize,
 }
 
 /// The CRM table, with lookups by lower-cased id and name.
@@ -98,7 +101,12 @@ impl Accounts {
             if let Some(n) = &name {
                 meta.push("account_name", n);
             }
-            accounts.accounts.push(Account { id, name, meta });
+            accounts.accounts.push(Account {
+                id,
+                name,
+                meta,
+                row: row as usize,
+            });
         }
         accounts.build_lookup(&mut notes);
         Ok((accounts, notes))

@@ -15,6 +15,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("objections", include_str!("../../prompts/objections.md")),
     ("triggers", include_str!("../../prompts/triggers.md")),
     ("success", include_str!("../../prompts/success.md")),
+    ("profile", include_str!("../../prompts/profile.md")),
 ];
 
 /// Where templates come from.

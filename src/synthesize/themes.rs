@@ -47,6 +47,18 @@ pub struct Theme {
     pub mentions: usize,
     pub account_ids: Vec<String>,
     pub quotes: Vec<Quote>,
+    /// Who said it when: the account and date of each supporting passage
+    /// (for comparisons over time; not part of the JSON).
+    #[serde(skip)]
+    pub said: Vec<Mention>,
+}
+
+/// The account and date of one supporting passage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub account: Option<String>,
+    /// As the document wrote it (ISO 8601).
+    pub date: Option<String>,
 }
 
 /// A clause of a theme as said in one group: the clause (index into
@@ -170,6 +182,13 @@ impl Draft {
             mentions: passages.len(),
             account_ids: accounts.into_iter().collect(),
             quotes: Vec::new(),
+            said: passages
+                .iter()
+                .map(|&p| Mention {
+                    account: ev.passages[p].account().map(str::to_string),
+                    date: ev.passages[p].hit.field("date").map(str::to_string),
+                })
+                .collect(),
         };
         match units.filter(|_| !self.members.is_empty()) {
             Some(units) => {
