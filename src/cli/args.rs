@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::llm::ProviderKind;
+use crate::profile::best::RankBy;
+use crate::profile::periods::PeriodSpec;
 use crate::report::Format;
 use crate::retrieve::{DateBound, Where};
 use crate::synthesize::lens::Lens;
@@ -72,6 +74,8 @@ pub enum Command {
     Ask(AskArgs),
     /// Themes per segment (or any field) with evidence counts and verified quotes
     Summarize(SummarizeArgs),
+    /// The Ideal Client Profile: the CRM's figures per segment joined with what customers say; best customers; leads scored
+    Profile(ProfileArgs),
     /// Show which provider, model and endpoint would be used, and check that it answers
     Doctor(DoctorArgs),
     /// An interactive research session (also bare `insight` on a terminal)
@@ -277,6 +281,56 @@ pub struct SummarizeArgs {
     pub llm: LlmArgs,
 }
 
+/// `insight profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Column of the accounts file to group by: segment, industry, plan, region, …
+    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    pub by: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Themes shown per lens and group
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub top: usize,
+
+    /// Best customers are the top accounts by arr, nps, retention or a numeric column [default: nps, else arr, else retention]
+    #[arg(long, value_name = "METRIC", value_parser = parse_rank_by)]
+    pub rank_by: Option<RankBy>,
+
+    /// How many best customers [default: the top quartile]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top_accounts: Option<u64>,
+
+    /// Best customers a trait or theme needs to count as a finding [default: 2, or [profile] min_support]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_support: Option<u64>,
+
+    /// What changed between two periods: month, quarter, year, or START..END,START..END
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    pub compare_period: Option<PeriodSpec>,
+
+    /// Score the leads of this CSV against the profile (prints CSV, or JSON with --json)
+    #[arg(long, value_name = "FILE")]
+    pub prospects: Option<PathBuf>,
+
+    /// md, json or html (with --prospects: csv or json) [default: md; csv with --prospects]
+    #[arg(long, value_name = "F", value_parser = parse_format)]
+    pub format: Option<Format>,
+
+    /// Print JSON (same as --format json)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write the report to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub llm: LlmArgs,
+}
+
 /// `insight repl`.
 #[derive(Debug, Args, Default)]
 pub struct ReplArgs {
@@ -331,6 +385,14 @@ fn parse_meta(s: &str) -> Result<(String, String), String> {
 }
 
 fn parse_lens(s: &str) -> Result<Lens, String> {
+    s.parse()
+}
+
+fn parse_rank_by(s: &str) -> Result<RankBy, String> {
+    s.parse()
+}
+
+fn parse_period(s: &str) -> Result<PeriodSpec, String> {
     s.parse()
 }
 

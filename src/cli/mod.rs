@@ -7,6 +7,7 @@ pub mod ask_cmd;
 mod doctor_cmd;
 mod index_cmd;
 pub mod output;
+mod profile_cmd;
 pub mod search_cmd;
 mod segments_cmd;
 pub mod stats_cmd;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Stats(a)) => stats_cmd::run(&ctx, a),
         Some(Command::Ask(a)) => ask_cmd::run(&ctx, a),
         Some(Command::Summarize(a)) => summarize_cmd::run(&ctx, a),
+        Some(Command::Profile(a)) => profile_cmd::run(&ctx, a),
         Some(Command::Doctor(a)) => doctor_cmd::run(&ctx, a),
         Some(Command::Repl(a)) => repl(&ctx, a),
         None => {

@@ -2,15 +2,13 @@
 //! it in the chosen format to stdout or `--out`, and ends with one line on
 //! stderr: time, tokens, cache hits.
 
-use std::io::Write;
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Context;
 use super::args::SummarizeArgs;
 use super::output::{self, human_ms, paint, style};
 use crate::config::Config;
-use crate::error::{Error, ExitCode, Result};
+use crate::error::{ExitCode, Result};
 use crate::index::Store;
 use crate::llm::{LlmSettings, ProviderKind};
 use crate::report;
@@ -90,7 +88,7 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
     }
     let text = report::render(&summary, args.format);
     match &args.out {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => output::write_atomic(path, &text)?,
         None => output::print(&text)?,
     }
     for s in &summary.run.skipped {
@@ -128,24 +126,6 @@ pub fn run(ctx: &Context, args: &SummarizeArgs) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::Success)
-}
-
-/// Writes `text` to `path` through a temporary file and a rename.
-fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 /// A progress bar over the model calls, with the tokens spent.

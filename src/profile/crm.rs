@@ -116,6 +116,17 @@ pub struct Roles {
     pub numeric: Vec<String>,
 }
 
+impl Roles {
+    /// The columns holding money (ARR, MRR, deal size).
+    pub fn money(&self) -> Vec<&str> {
+        [self.arr.as_deref(), self.deal_size.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(|c| c.trim_end_matches("×12"))
+            .collect()
+    }
+}
+
 /// A CRM value insight could not read.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Problem {

@@ -415,7 +415,7 @@ pub fn build(store: &Store, config: &Config, opts: &Options, steps: &dyn Steps) 
             narrative_by: "template".into(),
         };
         let label = group_label(value.as_deref(), &by);
-        g.narrative = narrative::facts(&label, &g, base, &by, false).join(" ");
+        g.narrative = narrative::facts(&label, &g, base, &by, &crm.roles.money(), false).join(" ");
         out_groups.push(g);
     }
     // the best customers, and what they and the churned said
@@ -545,9 +545,11 @@ pub async fn narrate(
     steps.start(profile.groups.len());
     let base = profile.accounts;
     let by = profile.by.clone();
+    let roles = profile.columns.clone();
+    let money = roles.money();
     for g in &mut profile.groups {
         let label = group_label(g.value.as_deref(), &by);
-        let facts = narrative::facts(&label, g, base, &by, true);
+        let facts = narrative::facts(&label, g, base, &by, &money, true);
         let mut redaction = Redaction::default();
         let listed: String = facts
             .iter()

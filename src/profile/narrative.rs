@@ -42,6 +42,7 @@ pub fn facts(
     g: &GroupProfile,
     base: usize,
     by: &str,
+    money: &[&str],
     with_quotes: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -69,7 +70,8 @@ pub fn facts(
     if !traits.is_empty() {
         out.push(format!("Most common: {}.", traits.join(", ")));
     }
-    if let Some(s) = g.numbers.first() {
+    // a size, not the money the health sentences already give
+    if let Some(s) = g.numbers.iter().find(|s| !money.contains(&s.column.as_str())) {
         out.push(format!(
             "Median {} {} (from {} to {}).",
             s.column.replace('_', " "),

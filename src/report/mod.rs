@@ -6,6 +6,7 @@
 mod csv;
 mod html;
 mod markdown;
+mod profile_md;
 
 use std::fmt;
 use std::str::FromStr;
@@ -58,6 +59,22 @@ pub fn render(s: &Summary, format: Format) -> String {
         Format::Csv => csv::render(s),
         Format::Html => html::render(s),
     }
+}
+
+/// Renders an Ideal Client Profile in `format` (md, json or html; the
+/// command refuses csv).
+pub fn render_profile(p: &crate::profile::Profile, format: Format) -> String {
+    match format {
+        Format::Json => serde_json::to_string_pretty(p)
+            .map(|j| j + "\n")
+            .unwrap_or_default(),
+        Format::Html => profile_html_or_md(p),
+        _ => profile_md::render(p),
+    }
+}
+
+fn profile_html_or_md(p: &crate::profile::Profile) -> String {
+    profile_md::render(p)
 }
 
 /// The quotes a reader may see: verified ones only.

@@ -28,19 +28,20 @@ fn is_line_range(loc: &str) -> bool {
 fn examples_index_with_every_format() {
     let env = Env::new();
     let r = env.index_examples();
-    // 5 transcripts + 3 notes + 10 calls + 9 tickets + 9 survey answers
-    assert_eq!(r["documents"], 36, "{r}");
-    assert_eq!(r["added"], 36);
+    // 5 transcripts + 3 notes + 26 calls + 9 tickets + 9 survey answers
+    assert_eq!(r["documents"], 52, "{r}");
+    assert_eq!(r["added"], 52);
     assert_eq!(r["skipped"].as_array().map(Vec::len), Some(0), "{r}");
     assert!(r["passages"].as_u64().unwrap() > 100);
     let stats = env.json(&["stats", "--json"]);
-    assert_eq!(stats["documents"], 36);
+    assert_eq!(stats["documents"], 52);
     assert_eq!(
         stats["files"], 11,
         "examples/README.md is excluded by .insightignore"
     );
-    assert_eq!(stats["accounts"], 10);
-    assert_eq!(stats["crm_accounts"], 10);
+    // accounts with documents, of the CRM's 31
+    assert_eq!(stats["accounts"], 22);
+    assert_eq!(stats["crm_accounts"], 31);
     let kinds: Vec<(String, u64)> = stats["kinds"]
         .as_array()
         .unwrap()
@@ -48,7 +49,7 @@ fn examples_index_with_every_format() {
         .map(|k| (s(k, "value").to_string(), k["documents"].as_u64().unwrap()))
         .collect();
     for (kind, n) in [
-        ("call", 10),
+        ("call", 26),
         ("survey", 9),
         ("ticket", 9),
         ("interview", 5),
@@ -203,15 +204,15 @@ fn segments_count_documents_and_distinct_accounts() {
             .find(|g| g["value"] == v)
             .unwrap_or_else(|| panic!("{v}: {out}"))
     };
-    // from accounts.csv: 3 smb, 4 mid-market, 3 enterprise accounts, all with documents
-    assert_eq!(get("smb")["accounts"], 3);
-    assert_eq!(get("mid-market")["accounts"], 4);
+    // accounts with documents, by their segment in accounts.csv
+    assert_eq!(get("smb")["accounts"], 8);
+    assert_eq!(get("mid-market")["accounts"], 11);
     assert_eq!(get("enterprise")["accounts"], 3);
     let total: u64 = groups
         .iter()
         .map(|g| g["documents"].as_u64().unwrap())
         .sum();
-    assert_eq!(total, 36);
+    assert_eq!(total, 52);
     // any field, with filters
     let out = env.json(&[
         "segments",

@@ -21,22 +21,22 @@ fn add_edit_delete_and_unchanged() {
     let env = Env::new();
     let corpus = env.copy_examples();
     let first = index(&env, &["--accounts", "corpus/accounts.csv"]);
-    assert_eq!(counts(&first), (36, 0, 0, 0));
+    assert_eq!(counts(&first), (52, 0, 0, 0));
 
     let again = index(&env, &[]);
-    assert_eq!(counts(&again), (0, 0, 36, 0), "{again}");
-    assert_eq!(again["documents"], 36);
+    assert_eq!(counts(&again), (0, 0, 52, 0), "{again}");
+    assert_eq!(again["documents"], 52);
 
     // same content, new mtime: still unchanged
     let note = corpus.join("notes/2026-10-12-acc-107-qbr.md");
     let text = std::fs::read_to_string(&note).unwrap();
     std::fs::write(&note, &text).unwrap();
-    assert_eq!(counts(&index(&env, &[])), (0, 0, 36, 0));
+    assert_eq!(counts(&index(&env, &[])), (0, 0, 52, 0));
 
     // edit one note
     std::fs::write(&note, text.replace("Larkspur", "Larkspur Zanzibar")).unwrap();
     let r = index(&env, &[]);
-    assert_eq!(counts(&r), (0, 1, 35, 0), "{r}");
+    assert_eq!(counts(&r), (0, 1, 51, 0), "{r}");
     let hits = env.hits("Zanzibar", &[]);
     assert!(
         !hits.is_empty()
@@ -52,9 +52,9 @@ fn add_edit_delete_and_unchanged() {
         "2026-11-20,ACC-101,Rafael Ortiz,10,Chloé asked about a quokka discount for cafés.\n",
     );
     std::fs::write(&calls, &csv).unwrap();
-    assert_eq!(counts(&index(&env, &[])), (1, 0, 36, 0));
+    assert_eq!(counts(&index(&env, &[])), (1, 0, 52, 0));
     let hit = &env.hits("quokka", &[])[0];
-    assert_eq!(s(hit, "location"), "row 12");
+    assert_eq!(s(hit, "location"), "row 28");
     assert_eq!(s(hit, "segment"), "smb");
 
     // delete a transcript, add a new note
@@ -64,8 +64,8 @@ fn add_edit_delete_and_unchanged() {
         "---\naccount: ACC-103\n---\nThey asked for a capybara integration.\n",
     );
     let r = index(&env, &[]);
-    assert_eq!(counts(&r), (1, 0, 36, 1), "{r}");
-    assert_eq!(r["documents"], 37);
+    assert_eq!(counts(&r), (1, 0, 52, 1), "{r}");
+    assert_eq!(r["documents"], 53);
     assert!(
         env.hits("capybara", &[])
             .iter()
@@ -78,12 +78,12 @@ fn add_edit_delete_and_unchanged() {
 
     // no paths: the remembered roots
     let r = env.json(&["index", "--json"]);
-    assert_eq!(counts(&r), (0, 0, 37, 0));
+    assert_eq!(counts(&r), (0, 0, 53, 0));
 
     // --rebuild starts over, keeping the remembered CRM table
     let r = index(&env, &["--rebuild"]);
-    assert_eq!(counts(&r), (37, 0, 0, 0));
-    assert_eq!(r["documents"], 37);
+    assert_eq!(counts(&r), (53, 0, 0, 0));
+    assert_eq!(r["documents"], 53);
     assert!(
         env.hits("capybara", &[])
             .iter()
@@ -96,7 +96,7 @@ fn add_edit_delete_and_unchanged() {
     env.json(&["index", "more", "--json"]);
     std::fs::rename(&corpus, env.path("moved")).unwrap();
     let r = env.json(&["index", "--json"]);
-    assert_eq!(counts(&r), (0, 0, 1, 37), "{r}");
+    assert_eq!(counts(&r), (0, 0, 1, 53), "{r}");
     assert_eq!(env.hits("wombat", &[]).len(), 1);
     let stats = env.json(&["stats", "--json"]);
     assert_eq!(stats["roots"], serde_json::json!(["more"]));
@@ -159,7 +159,7 @@ fn meta_flag_applies_to_the_run_and_document_values_win() {
             "kind=zzz",
         ],
     );
-    assert_eq!(r["added"], 36);
+    assert_eq!(r["added"], 52);
     let hits = env.hits("invoice", &["--where", "source=Q3 EXPORT", "-n", "100"]);
     assert!(!hits.is_empty());
     // tickets say kind: ticket themselves; transcripts have no kind and take --meta's
@@ -167,7 +167,7 @@ fn meta_flag_applies_to_the_run_and_document_values_win() {
     assert!(hits.iter().any(|h| s(h, "kind") == "zzz"));
     // without --meta, the next run drops it
     let r = index(&env, &[]);
-    assert_eq!(r["updated"], 36);
+    assert_eq!(r["updated"], 52);
     assert_eq!(
         env.json(&["search", "invoice", "--where", "source=q3 export", "--json"])["total"],
         0

@@ -35,7 +35,7 @@ fn a_session_offline() {
     let env = Env::new();
     env.index_examples();
     let mut p = spawn(&env, &[]);
-    p.expect("36 documents").unwrap();
+    p.expect("52 documents").unwrap();
     // the line editor drops what is typed before its prompt shows: wait for it
     let line = |p: &mut expectrl::session::OsSession, text: &str| {
         p.expect("> ").unwrap();
