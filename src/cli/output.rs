@@ -113,19 +113,6 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn humans() {
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(1_450_000), "1.4 MB");
-        assert_eq!(human_ms(850), "850 ms");
-        assert_eq!(human_ms(2414), "2.41 s");
-    }
-}
-
 /// Writes `text` to `path` through a temporary file and a rename.
 pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     let dir = path
@@ -142,4 +129,17 @@ pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     f.write_all(text.as_bytes())
         .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humans() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_450_000), "1.4 MB");
+        assert_eq!(human_ms(850), "850 ms");
+        assert_eq!(human_ms(2414), "2.41 s");
+    }
 }

@@ -139,7 +139,9 @@ fn prospects_cmd(
     let Some(rank_by) = profile::rank_metric(&crm, args.rank_by.as_ref()) else {
         return Err(Error::Accounts {
             path: path.into(),
-            message: "no NPS, ARR or churn column to find the best customers by (map one in [profile])".into(),
+            message:
+                "no NPS, ARR or churn column to find the best customers by (map one in [profile])"
+                    .into(),
         });
     };
     let (best, lifts) = profile::best_customers(
@@ -243,4 +245,3 @@ impl Steps for Bar {
         self.bar.set_message(what.to_string());
     }
 }
-

@@ -238,9 +238,9 @@ pub fn rank_metric(crm: &Crm, given: Option<&RankBy>) -> Option<RankBy> {
 
 /// The best customers among `scope`, with the value lifts and the numeric
 /// ranges (for prospects), without themes. `Err` names why there are none.
-pub fn best_customers<'a>(
+pub fn best_customers(
     crm: &Crm,
-    scope: &[&'a Acct],
+    scope: &[&Acct],
     rank_by: &RankBy,
     top: Option<usize>,
     min_support: usize,

@@ -71,7 +71,11 @@ pub fn facts(
         out.push(format!("Most common: {}.", traits.join(", ")));
     }
     // a size, not the money the health sentences already give
-    if let Some(s) = g.numbers.iter().find(|s| !money.contains(&s.column.as_str())) {
+    if let Some(s) = g
+        .numbers
+        .iter()
+        .find(|s| !money.contains(&s.column.as_str()))
+    {
         out.push(format!(
             "Median {} {} (from {} to {}).",
             s.column.replace('_', " "),

@@ -78,6 +78,8 @@ impl Period {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MetricChange {
     pub metric: String,
+    /// `accounts`, `deals`, `amount`, `days` or `share` (0–1).
+    pub unit: &'static str,
     pub before: Option<f64>,
     pub after: Option<f64>,
 }
@@ -129,7 +131,7 @@ fn calendar(spec: &PeriodSpec, t: i64) -> Option<[Period; 2]> {
     };
     let make = |y: i32, m: i32| -> Option<Period> {
         let start = start_of(y, m)?;
-        let next = start_of(y, m + len as i32)?;
+        let next = start_of(y, m + len)?;
         let last = next.previous_day()?;
         let label = match spec {
             PeriodSpec::Month => format!("{}-{:02}", start.year(), start.month() as u8),
@@ -147,7 +149,7 @@ fn calendar(spec: &PeriodSpec, t: i64) -> Option<[Period; 2]> {
         })
     };
     let after = make(y, first as i32)?;
-    let before = make(y, first as i32 - len as i32)?;
+    let before = make(y, first as i32 - len)?;
     Some([before, after])
 }
 
@@ -210,11 +212,13 @@ pub fn compare([before, after]: [Period; 2], themes: &[(Lens, Theme)], accts: &[
             .collect()
     };
     let (wb, wa) = (won(&before), won(&after));
-    let metric = |name: &str, f: &dyn Fn(&[&Acct]) -> Option<f64>| MetricChange {
-        metric: name.to_string(),
-        before: f(&wb),
-        after: f(&wa),
-    };
+    let metric =
+        |name: &str, unit: &'static str, f: &dyn Fn(&[&Acct]) -> Option<f64>| MetricChange {
+            metric: name.to_string(),
+            unit,
+            before: f(&wb),
+            after: f(&wa),
+        };
     let heard = |p: &Period| -> f64 {
         themes
             .iter()
@@ -232,25 +236,26 @@ pub fn compare([before, after]: [Period; 2], themes: &[(Lens, Theme)], accts: &[
     let mut metrics = vec![
         MetricChange {
             metric: "accounts heard from".into(),
+            unit: "accounts",
             before: Some(heard(&before)),
             after: Some(heard(&after)),
         },
-        metric("deals won", &|w| Some(w.len() as f64)),
+        metric("deals won", "deals", &|w| Some(w.len() as f64)),
     ];
     let mean_of = |xs: Vec<f64>| (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64);
     if accts.iter().any(|a| a.deal.is_some()) {
-        metrics.push(metric("mean deal size", &|w| {
+        metrics.push(metric("mean deal size", "amount", &|w| {
             mean_of(w.iter().filter_map(|a| a.deal).collect()).map(|x| (x * 100.0).round() / 100.0)
         }));
     }
     if accts.iter().any(|a| a.arr.is_some()) {
-        metrics.push(metric("ARR won", &|w| {
+        metrics.push(metric("ARR won", "amount", &|w| {
             let xs: Vec<f64> = w.iter().filter_map(|a| a.arr).collect();
             (!xs.is_empty()).then(|| xs.iter().sum())
         }));
     }
     if accts.iter().any(|a| a.created.is_some()) {
-        metrics.push(metric("median sales cycle (days)", &|w| {
+        metrics.push(metric("median sales cycle", "days", &|w| {
             let days: Vec<f64> = w
                 .iter()
                 .filter_map(|a| Some(((a.closed? - a.created?) / 86_400) as f64))
@@ -260,7 +265,7 @@ pub fn compare([before, after]: [Period; 2], themes: &[(Lens, Theme)], accts: &[
         }));
     }
     if accts.iter().any(|a| a.churned.is_some()) {
-        metrics.push(metric("churned since, of deals won", &|w| {
+        metrics.push(metric("churned since, of deals won", "share", &|w| {
             let known: Vec<bool> = w.iter().filter_map(|a| a.churned).collect();
             (!known.is_empty())
                 .then(|| r4(known.iter().filter(|c| **c).count() as f64 / known.len() as f64))

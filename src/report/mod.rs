@@ -6,6 +6,7 @@
 mod csv;
 mod html;
 mod markdown;
+mod profile_html;
 mod profile_md;
 
 use std::fmt;
@@ -68,13 +69,9 @@ pub fn render_profile(p: &crate::profile::Profile, format: Format) -> String {
         Format::Json => serde_json::to_string_pretty(p)
             .map(|j| j + "\n")
             .unwrap_or_default(),
-        Format::Html => profile_html_or_md(p),
+        Format::Html => profile_html::render(p),
         _ => profile_md::render(p),
     }
-}
-
-fn profile_html_or_md(p: &crate::profile::Profile) -> String {
-    profile_md::render(p)
 }
 
 /// The quotes a reader may see: verified ones only.

@@ -20,14 +20,20 @@ fn opt(x: Option<String>) -> String {
 /// The health metrics as table cells: churn, NPS, median ARR, median deal, cycle.
 pub fn health_cells(h: &Health) -> [String; 5] {
     [
-        opt(h.churn.as_ref().map(|c| format!("{} ({}/{})", pct(c.churn_rate), c.churned, c.known))),
+        opt(h
+            .churn
+            .as_ref()
+            .map(|c| format!("{} ({}/{})", pct(c.churn_rate), c.churned, c.known))),
         opt(h.nps.as_ref().map(|n| match n.score {
             Some(s) => format!("{} (n={})", num(s), n.responses),
             None => format!("mean {} (n={})", num(n.mean), n.responses),
         })),
         opt(h.arr.as_ref().map(|a| num(a.median))),
         opt(h.deal_size.as_ref().map(|a| num(a.median))),
-        opt(h.sales_cycle.as_ref().map(|c| format!("{} d", num(c.median_days)))),
+        opt(h
+            .sales_cycle
+            .as_ref()
+            .map(|c| format!("{} d", num(c.median_days)))),
     ]
 }
 
@@ -48,7 +54,9 @@ pub fn render(p: &Profile) -> String {
             b.accounts, b.rule, b.rest
         ));
         if !b.traits.is_empty() {
-            out.push_str("\n| trait | best customers | all accounts | lift |\n|---|---:|---:|---:|\n");
+            out.push_str(
+                "\n| trait | best customers | all accounts | lift |\n|---|---:|---:|---:|\n",
+            );
             for t in &b.traits {
                 out.push_str(&format!(
                     "| {} = {} | {} of {} | {} of {} | {:.1}× |\n",
@@ -78,7 +86,10 @@ pub fn render(p: &Profile) -> String {
         }
         for (heading, list) in [
             ("What the best customers say more than others", &b.themes),
-            ("What churned accounts say more than others", &b.churned_themes),
+            (
+                "What churned accounts say more than others",
+                &b.churned_themes,
+            ),
         ] {
             if list.is_empty() {
                 continue;
@@ -117,7 +128,11 @@ pub fn render(p: &Profile) -> String {
     }
     for g in &p.groups {
         let label = group_label(g.value.as_deref(), &p.by);
-        out.push_str(&format!("\n## {label} — {} accounts ({})\n\n", g.accounts, pct(g.share)));
+        out.push_str(&format!(
+            "\n## {label} — {} accounts ({})\n\n",
+            g.accounts,
+            pct(g.share)
+        ));
         out.push_str(&g.narrative);
         out.push_str(if g.narrative_by == "model" {
             " _(written by the model from the facts below)_\n"
@@ -138,7 +153,11 @@ pub fn render(p: &Profile) -> String {
                     "- {}: {}{}\n",
                     d.column.replace('_', " "),
                     values.join(", "),
-                    if more > 0 { format!(", {more} more") } else { String::new() }
+                    if more > 0 {
+                        format!(", {more} more")
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             for s in &g.numbers {
@@ -181,11 +200,16 @@ pub fn render(p: &Profile) -> String {
             c.after.label, c.after.since, c.after.until, c.before.label, c.before.since, c.before.until, c.before.label, c.after.label
         ));
         for m in &c.metrics {
+            let show = |x: Option<f64>| match m.unit {
+                "share" => opt(x.map(pct)),
+                "days" => opt(x.map(|d| format!("{} d", num(d)))),
+                _ => opt(x.map(num)),
+            };
             out.push_str(&format!(
                 "| {} | {} | {} |\n",
                 m.metric,
-                opt(m.before.map(num)),
-                opt(m.after.map(num))
+                show(m.before),
+                show(m.after)
             ));
         }
         if c.themes.is_empty() {

@@ -90,7 +90,10 @@ fn where_filters_match_any_field() {
     env.index_examples();
     let churned = env.hits("price", &["--where", "churned=TRUE", "-n", "50"]);
     assert!(!churned.is_empty());
-    assert_eq!(set(&churned, "account"), BTreeSet::from(["ACC-102", "ACC-117"]));
+    assert_eq!(
+        set(&churned, "account"),
+        BTreeSet::from(["ACC-102", "ACC-117"])
+    );
     let kept = env.hits("price", &["--where", "churned!=true", "-n", "50"]);
     assert!(
         !kept.is_empty()

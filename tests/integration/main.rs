@@ -12,6 +12,7 @@ mod generated;
 mod harness;
 mod incremental;
 mod llm;
+mod profile;
 mod real_model;
 mod repl;
 mod robustness;
