@@ -256,6 +256,13 @@ fn is_missing(t: &str) -> bool {
     MISSING.contains(&t.to_lowercase().as_str())
 }
 
+/// Whether a categorical cell holds no value: "NA" is North America there,
+/// and "none" can be a stack.
+fn is_blank(t: &str) -> bool {
+    let t = t.trim().to_lowercase();
+    is_missing(&t) && !matches!(t.as_str(), "na" | "none")
+}
+
 /// How the churned role is read.
 #[derive(Debug, Clone)]
 enum ChurnRule {
@@ -396,7 +403,7 @@ impl Crm {
             let cells: Vec<&str> = raws
                 .iter()
                 .filter_map(|r| r.get(k).map(String::as_str))
-                .filter(|v| !is_missing(v.trim()))
+                .filter(|v| !is_blank(v))
                 .collect();
             if cells.is_empty() {
                 continue;
@@ -507,7 +514,7 @@ impl Crm {
                 }
             }
             for k in &crm.roles.categorical {
-                if let Some(v) = raw.get(k).filter(|v| !is_missing(v.trim())) {
+                if let Some(v) = raw.get(k).filter(|v| !is_blank(v)) {
                     acct.cats.insert(k.clone(), split_values(v));
                 }
             }

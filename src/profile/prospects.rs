@@ -28,6 +28,9 @@ pub enum Criterion {
         lifts: BTreeMap<String, Trait>,
         #[serde(skip)]
         top: f64,
+        /// Best customers a value needs for its lift to count above 1.
+        #[serde(skip)]
+        min_support: usize,
     },
     /// A numeric column: the best customers' spread.
     Range {
@@ -69,7 +72,14 @@ pub fn criteria(
         let lifts: BTreeMap<String, Trait> = lifts
             .iter()
             .filter(|t| t.column == col)
-            .map(|t| (t.value.to_lowercase(), t.clone()))
+            .map(|t| {
+                // a value too few best customers have counts as average at most
+                let mut t = t.clone();
+                if t.best < min_support {
+                    t.lift = t.lift.min(1.0);
+                }
+                (t.value.to_lowercase(), t)
+            })
             .collect();
         let top = lifts.values().map(|t| t.lift).fold(0.0, f64::max);
         out.push(Criterion::Value {
@@ -81,6 +91,7 @@ pub fn criteria(
                 .collect(),
             lifts,
             top,
+            min_support,
         });
     }
     for (s, rest) in ranges {
@@ -163,14 +174,24 @@ pub fn score(text: &str, criteria: &[Criterion]) -> Result<Scored, String> {
             let raw = values.get(c.column()).map_or("", |v| v.trim());
             let name = c.column().replace('_', " ");
             let fit = match c {
-                Criterion::Value { lifts, top, .. } => {
+                Criterion::Value {
+                    lifts,
+                    top,
+                    min_support,
+                    ..
+                } => {
                     let best = split_values(raw)
                         .into_iter()
                         .filter_map(|v| lifts.get(&v.to_lowercase()))
                         .max_by(|a, b| a.lift.total_cmp(&b.lift));
                     best.map(|t| {
+                        let few = if t.best < *min_support && t.best > 0 {
+                            ", too few to count above average"
+                        } else {
+                            ""
+                        };
                         reasons.push(format!(
-                            "{name} {} (lift {:.1}, {} of {} best customers)",
+                            "{name} {} (lift {:.1}, {} of {} best customers{few})",
                             t.value, t.lift, t.best, t.best_of
                         ));
                         (t.lift / top).min(1.0)

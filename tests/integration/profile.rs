@@ -693,3 +693,50 @@ fn errors_say_what_to_do() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_writes_the_narrative_and_its_numbers_are_checked() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let (env, _) = setup();
+    env.write("insight.toml", "[llm]\nmax_retries = 0\n");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "model": "mock-model",
+            "choices": [{"message": {"role": "assistant", "content":
+                "These customers bill from one place and value it. They grew 77% last year. They complain about the per-seat price more than anything else."}}],
+            "usage": {"prompt_tokens": 200, "completion_tokens": 30}
+        })))
+        .mount(&server)
+        .await;
+    let mut cmd = env.cmd();
+    cmd.args([
+        "profile",
+        "--json",
+        "--base-url",
+        &format!("{}/v1", server.uri()),
+    ]);
+    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run"))
+        .await
+        .expect("join");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["provider"], "openai");
+    assert_eq!(p["run"]["requests"], 3, "one request per group");
+    for g in p["groups"].as_array().unwrap() {
+        assert_eq!(g["narrative_by"], "model");
+        let n = s(g, "narrative");
+        assert!(!n.contains("77"), "an uncounted number stays out: {n}");
+        assert!(n.starts_with("These customers bill from one place"), "{n}");
+    }
+    let notes = p["run"]["notes"].to_string();
+    assert!(notes.contains("They grew 77% last year."), "{notes}");
+    // the facts went to the model, fenced; the figures stay insight's own
+    let reqs = super::harness::chat_requests(&server).await;
+    let body = String::from_utf8_lossy(&reqs[0].body).to_string();
+    assert!(body.contains("<facts note="), "{body}");
+    assert!(body.contains("of the 24 accounts"), "{body}");
+    assert_eq!(p["groups"][0]["accounts"], 10);
+}

@@ -204,3 +204,44 @@ fn a_real_servers_window_is_learned_from_its_error() {
     assert!(out.status.success(), "{}", crate::harness::stderr(&out));
     assert!(!crate::harness::stderr(&out).contains("context window is"));
 }
+
+#[test]
+fn profile_narratives_by_a_real_model_state_only_computed_numbers() {
+    let Some(url) = server() else { return };
+    let env = Env::new();
+    env.index_examples();
+    let offline = env.json(&["profile", "--json", "--provider", "extractive"]);
+    let v = env.json(&["profile", "--json", "--base-url", &url, "--no-cache"]);
+    assert_eq!(v["provider"], "openai");
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(v["run"]["requests"].as_u64(), Some(groups.len() as u64));
+    // every number a model's narrative states is one of the facts it was
+    // given: the computed narrative's, or one a customer wrote in a quote
+    let numbers = |t: &str| -> Vec<f64> {
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .map(|w| w.trim_matches(|c| c == '.' || c == ',').replace(',', ""))
+            .filter_map(|w| w.parse::<f64>().ok())
+            .collect()
+    };
+    for (g, o) in groups.iter().zip(offline["groups"].as_array().unwrap()) {
+        let narrative = s(g, "narrative");
+        assert!(!narrative.trim().is_empty(), "{g}");
+        if g["narrative_by"] != "model" {
+            assert_eq!(narrative, s(o, "narrative"), "the computed facts stand in");
+            continue;
+        }
+        let mut allowed = numbers(s(o, "narrative"));
+        for lens in g["themes"].as_array().unwrap() {
+            for t in lens["themes"].as_array().unwrap() {
+                allowed.extend(numbers(s(&t["quote"], "text")));
+                allowed.extend(numbers(s(t, "title")));
+            }
+        }
+        for n in numbers(narrative) {
+            assert!(
+                allowed.iter().any(|a| *a == n || a.round() == n),
+                "{n} in the model's narrative is not a computed figure: {narrative}"
+            );
+        }
+    }
+}
