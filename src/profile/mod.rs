@@ -185,10 +185,7 @@ pub fn read_crm(table: &Accounts, path: &str, config: &Config) -> Result<Crm> {
 /// on CRM columns (the other filters apply to documents only).
 pub fn in_scope<'a>(crm: &'a Crm, filters: &Filters) -> Vec<&'a Acct> {
     let eq = |a: Option<&str>, b: &str| {
-        a.is_some_and(|a| {
-            a.trim().eq_ignore_ascii_case(b.trim())
-                || a.trim().to_lowercase() == b.trim().to_lowercase()
-        })
+        a.is_some_and(|a| a.trim().to_lowercase() == b.trim().to_lowercase())
     };
     crm.accounts
         .iter()
@@ -575,6 +572,13 @@ pub async fn narrate(
         profile.run.usage += resp.usage;
         let text = redaction.restore(resp.text.trim());
         let text = text.trim_matches(|c: char| c == '"' || c.is_whitespace());
+        if narrative::is_list(text) {
+            profile.run.notes.push(format!(
+                "{label}: the model wrote a list, not a paragraph; the computed facts are shown instead"
+            ));
+            steps.step(&label);
+            continue;
+        }
         let (kept, removed) = narrative::check(text, &facts);
         for r in &removed {
             profile.run.notes.push(format!(

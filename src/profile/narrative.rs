@@ -46,6 +46,11 @@ pub fn facts(
     with_quotes: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
+    let mut initial = label.chars();
+    let label: String = initial
+        .next()
+        .map(|c| c.to_uppercase().chain(initial).collect())
+        .unwrap_or_default();
     out.push(format!(
         "{label} is {} of the {} accounts ({}).",
         g.accounts,
@@ -180,6 +185,25 @@ fn numbers(text: &str) -> Vec<f64> {
     out
 }
 
+/// Whether `reply` is a list (the facts copied back, numbered or bulleted)
+/// rather than the paragraph asked for.
+pub fn is_list(reply: &str) -> bool {
+    let numbered = reply
+        .split_whitespace()
+        .zip(reply.split_whitespace().skip(1))
+        .filter(|(a, b)| {
+            a.strip_suffix('.').is_some_and(|n| {
+                !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit())
+            }) && b.starts_with(|c: char| c.is_uppercase())
+        })
+        .count();
+    let bulleted = reply
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['-', '*', '•']))
+        .count();
+    numbered >= 2 || bulleted >= 2
+}
+
 /// Keeps the sentences of `reply` whose numbers are all among the facts'
 /// (as written, or rounded to a whole number); returns the kept paragraph
 /// and the sentences removed.
@@ -193,10 +217,14 @@ pub fn check(reply: &str, facts: &[String]) -> (String, Vec<String>) {
         if s.is_empty() {
             continue;
         }
-        if numbers(s).into_iter().all(supported) {
-            kept.push(s.to_string());
+        let list = if numbers(s).into_iter().all(supported) {
+            &mut kept
         } else {
-            removed.push(s.to_string());
+            &mut removed
+        };
+        // small models repeat themselves
+        if !list.iter().any(|k: &String| k == s) {
+            list.push(s.to_string());
         }
     }
     (kept.join(" "), removed)
@@ -233,5 +261,18 @@ mod tests {
             "They churn at 33%, two of six. Median ARR is 48,000. They love reminders."
         );
         assert_eq!(removed, ["They grew 40% last year."]);
+        let (kept, _) = check("They love reminders. They love reminders.", &facts);
+        assert_eq!(kept, "They love reminders.");
+    }
+
+    #[test]
+    fn the_facts_copied_back_as_a_list_are_not_a_narrative() {
+        assert!(is_list(
+            "1. Enterprise is 7 of 31. 2. Most common: plan enterprise."
+        ));
+        assert!(is_list("- churn 0%\n- NPS 12\n"));
+        assert!(!is_list(
+            "Mid-market customers stay: churn is 15%. They value the NetSuite sync."
+        ));
     }
 }
