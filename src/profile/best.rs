@@ -348,7 +348,12 @@ pub fn sentence(best: &Best, unit: &dyn Fn(&str, f64) -> String) -> String {
             ));
         }
     }
-    for r in best.ranges.iter().take(2) {
+    // only the ranges that set them apart: the rest's median lies outside
+    let distinct = best.ranges.iter().filter(|r| {
+        r.rest_median
+            .is_some_and(|m| m < r.best.p25 || m > r.best.p75)
+    });
+    for r in distinct.take(2) {
         let s = &r.best;
         if s.accounts >= 2 {
             parts.push(format!(

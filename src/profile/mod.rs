@@ -331,11 +331,11 @@ pub fn build(store: &Store, config: &Config, opts: &Options, steps: &dyn Steps) 
         .filter_map(|g| g.value.map(|v| v.to_lowercase()))
         .collect();
     // what they said: each lens by group, and over everything
-    steps.start(Lens::ALL.len() * 2);
+    steps.start(Lens::ALL.len());
     let mut by_group: Vec<(Lens, Summary)> = Vec::new();
     let mut overall: Vec<(Lens, Theme)> = Vec::new();
     for lens in Lens::ALL {
-        let mut so = summarize::Options {
+        let so = summarize::Options {
             by: by.clone(),
             lens,
             filters: opts.filters.clone(),
@@ -345,18 +345,10 @@ pub fn build(store: &Store, config: &Config, opts: &Options, steps: &dyn Steps) 
             product_names: opts.product_names.clone(),
             sample_seed: opts.sample_seed,
         };
-        by_group.push((lens, summarize::summarize_offline(store, &so, false)?));
-        steps.step(&format!("{lens} by {by}"));
-        so.by = String::new();
-        so.top = THEMES_READ;
-        let all = summarize::summarize_offline(store, &so, false)?;
-        overall.extend(
-            all.groups
-                .into_iter()
-                .flat_map(|g| g.themes)
-                .map(|t| (lens, t)),
-        );
-        steps.step(&format!("{lens} overall"));
+        let (summary, all) = summarize::summarize_offline_overall(store, &so, THEMES_READ)?;
+        by_group.push((lens, summary));
+        overall.extend(all.into_iter().map(|t| (lens, t)));
+        steps.step(&lens.to_string());
     }
     let base = scope.len();
     let answers = crm.nps_is_answers();

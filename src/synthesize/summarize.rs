@@ -482,6 +482,48 @@ pub fn summarize_offline(store: &Store, opts: &Options, compare: bool) -> Result
     Ok(Summary::new(opts, "extractive", None, groups, compare, run))
 }
 
+/// The offline summary, and the themes over every group (at most `top`,
+/// most accounts first), from one clustering: for views across the groups
+/// (`insight profile`'s best customers and periods).
+pub fn summarize_offline_overall(
+    store: &Store,
+    opts: &Options,
+    top: usize,
+) -> Result<(Summary, Vec<Theme>)> {
+    let started = Instant::now();
+    let prep = prepare(store, opts)?;
+    let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
+    // naming and quoting costs: only the drafts with the most accounts
+    let accounts = |d: &Draft| {
+        d.passages
+            .iter()
+            .filter_map(|&p| prep.evidence.passages[p].account())
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    let mut by_reach: Vec<(usize, &Draft)> = drafts.iter().map(|d| (accounts(d), d)).collect();
+    by_reach.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut overall: Vec<Theme> = by_reach
+        .into_iter()
+        .take(top.saturating_mul(2))
+        .filter_map(|(_, d)| d.overall(&prep.evidence, Some(&units)))
+        .map(|t| t.theme)
+        .collect();
+    rank(&mut overall);
+    overall.truncate(top);
+    let signal_passages = prep.evidence.signal_passages();
+    let (groups, _) = assemble(prep, &drafts, Some(&units), opts, false, true);
+    let run = RunStats {
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        signal_passages,
+        ..RunStats::default()
+    };
+    Ok((
+        Summary::new(opts, "extractive", None, groups, None, run),
+        overall,
+    ))
+}
+
 impl Summary {
     fn new(
         opts: &Options,

@@ -161,7 +161,21 @@ impl Draft {
         group: Option<&str>,
         units: Option<&Units>,
     ) -> Option<GroupTheme> {
-        let in_group = |p: usize| in_group(ev, p, group);
+        self.for_passages(ev, &|p: usize| in_group(ev, p, group), units)
+    }
+
+    /// The theme's evidence over every group.
+    pub fn overall(&self, ev: &Evidence, units: Option<&Units>) -> Option<GroupTheme> {
+        self.for_passages(ev, &|_| true, units)
+    }
+
+    /// The theme's evidence among the passages `in_group` keeps.
+    fn for_passages(
+        &self,
+        ev: &Evidence,
+        in_group: &dyn Fn(usize) -> bool,
+        units: Option<&Units>,
+    ) -> Option<GroupTheme> {
         let passages: Vec<usize> = self
             .passages
             .iter()
@@ -192,7 +206,7 @@ impl Draft {
         };
         match units.filter(|_| !self.members.is_empty()) {
             Some(units) => {
-                let facts = self.name_and_quote(ev, &in_group, units, &mut theme);
+                let facts = self.name_and_quote(ev, in_group, units, &mut theme);
                 if theme.title.is_empty() {
                     return None; // nothing to say what it is about
                 }
