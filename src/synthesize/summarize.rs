@@ -502,13 +502,32 @@ pub fn summarize_offline_overall(
             .len()
     };
     let mut by_reach: Vec<(usize, &Draft)> = drafts.iter().map(|d| (accounts(d), d)).collect();
-    by_reach.sort_by(|a, b| b.0.cmp(&a.0));
+    by_reach.sort_by_key(|b| std::cmp::Reverse(b.0));
     let mut overall: Vec<Theme> = by_reach
         .into_iter()
         .take(top.saturating_mul(2))
         .filter_map(|(_, d)| d.overall(&prep.evidence, Some(&units)))
         .map(|t| t.theme)
         .collect();
+    // drafts named alike are one theme over the base, as within a group
+    let mut merged: Vec<Theme> = Vec::new();
+    for t in overall {
+        match merged
+            .iter_mut()
+            .find(|m| m.title.to_lowercase() == t.title.to_lowercase())
+        {
+            Some(m) => {
+                let ids: BTreeSet<String> = m.account_ids.drain(..).chain(t.account_ids).collect();
+                m.accounts = ids.len();
+                m.account_ids = ids.into_iter().collect();
+                m.mentions += t.mentions;
+                m.said.extend(t.said);
+                m.quotes.extend(t.quotes);
+            }
+            None => merged.push(t),
+        }
+    }
+    let mut overall = merged;
     rank(&mut overall);
     overall.truncate(top);
     let signal_passages = prep.evidence.signal_passages();
