@@ -503,7 +503,7 @@ pub fn summarize_offline_overall(
     };
     let mut by_reach: Vec<(usize, &Draft)> = drafts.iter().map(|d| (accounts(d), d)).collect();
     by_reach.sort_by_key(|b| std::cmp::Reverse(b.0));
-    let mut overall: Vec<Theme> = by_reach
+    let overall: Vec<Theme> = by_reach
         .into_iter()
         .take(top.saturating_mul(2))
         .filter_map(|(_, d)| d.overall(&prep.evidence, Some(&units)))
