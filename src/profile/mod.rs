@@ -279,14 +279,7 @@ pub fn build(store: &Store, config: &Config, opts: &Options, steps: &dyn Steps) 
     let mut notes = Vec::new();
     let known_column = |k: &str| crm.accounts.iter().any(|a| a.value(k).is_some());
     if !known_column(&by) {
-        let mut cols: Vec<&String> = crm
-            .accounts
-            .iter()
-            .flat_map(|a| a.raw.keys())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        cols.sort();
+        let cols: BTreeSet<&String> = crm.accounts.iter().flat_map(|a| a.raw.keys()).collect();
         return Err(Error::invalid(
             "--by",
             format!(
