@@ -1,7 +1,7 @@
 //! `insight index`: runs the incremental indexer with a progress bar and
 //! live warnings, then prints the outcome.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::json;
 
 use super::Context;
@@ -57,16 +57,10 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
             EmbedChoice::Keep
         },
     };
-    let bar = if ctx.quiet || !output::stderr_is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = output::progress_bar(
+        ctx.quiet,
+        "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
+    );
     let reporter = Reporter {
         bar,
         quiet: ctx.quiet,

@@ -113,6 +113,20 @@ pub fn human_ms(ms: u64) -> String {
     }
 }
 
+/// A progress bar on stderr with `template` (indicatif's syntax), hidden
+/// with `-q` or when stderr is not a terminal.
+pub fn progress_bar(quiet: bool, template: &str) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    if quiet || !stderr_is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b
+}
+
 /// Writes `text` to `path` through a temporary file and a rename.
 pub fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     let dir = path

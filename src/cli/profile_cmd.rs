@@ -2,7 +2,7 @@
 //! narratives by a model when one is configured) and renders it, or scores
 //! a leads file against it (`--prospects`). Ends with one line on stderr.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use super::Context;
 use super::args::ProfileArgs;
@@ -64,11 +64,12 @@ pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
     bar.bar.finish_and_clear();
     let mut prof = built?;
     if settings.provider != ProviderKind::Extractive {
-        let run = profile::ModelRun {
+        let run = crate::synthesize::summarize::ModelRun {
             settings: &settings,
             config: &config,
             no_cache: args.llm.no_cache,
             no_redact: args.llm.no_redact,
+            max_tokens_total: None,
         };
         let bar = Bar::new(ctx.quiet);
         let done = super::runtime()?.block_on(profile::narrate(&store, &mut prof, &run, &bar));
@@ -220,17 +221,9 @@ struct Bar {
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
-        let bar = if quiet || !output::stderr_is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            b.set_style(
-                ProgressStyle::with_template("{spinner} {pos}/{len} {wide_bar} {msg} {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            b
-        };
-        Bar { bar }
+        Bar {
+            bar: output::progress_bar(quiet, "{spinner} {pos}/{len} {wide_bar} {msg} {elapsed}"),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! it in the chosen format to stdout or `--out`, and ends with one line on
 //! stderr: time, tokens, cache hits.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use super::Context;
 use super::args::SummarizeArgs;
@@ -137,18 +137,10 @@ struct Bar {
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
-        let bar = if quiet || !output::stderr_is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            b.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {pos}/{len} model calls {wide_bar} {msg} {elapsed}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            b
-        };
+        let bar = output::progress_bar(
+            quiet,
+            "{spinner} {pos}/{len} model calls {wide_bar} {msg} {elapsed}",
+        );
         Bar {
             bar,
             tokens: std::cell::Cell::new(0),

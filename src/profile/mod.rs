@@ -35,11 +35,11 @@ use crate::ingest::date::parse_date;
 use crate::ingest::meta::normalize_key;
 use crate::llm::cache::Cache;
 use crate::llm::prompts::Prompts;
-use crate::llm::redact::{Redaction, Redactor};
+use crate::llm::redact::Redaction;
 use crate::llm::window::Memory;
-use crate::llm::{ChatRequest, Client, LlmSettings, Message, NoSink, Role, Usage};
+use crate::llm::{ChatRequest, Client, Message, NoSink, Role, Usage};
 use crate::retrieve::Filters;
-use crate::retrieve::groups::{groups, person_names};
+use crate::retrieve::groups::groups;
 use crate::synthesize::lens::Lens;
 use crate::synthesize::summarize::{self, Summary};
 use crate::synthesize::themes::{Quote, Theme};
@@ -187,6 +187,16 @@ pub fn in_scope<'a>(crm: &'a Crm, filters: &Filters) -> Vec<&'a Acct> {
     let eq = |a: Option<&str>, b: &str| {
         a.is_some_and(|a| a.trim().to_lowercase() == b.trim().to_lowercase())
     };
+    // the `--where` keys, and whether the accounts file has such a column
+    let wheres: Vec<(&crate::retrieve::Where, String, bool)> = filters
+        .wheres
+        .iter()
+        .map(|w| {
+            let key = normalize_key(&w.key);
+            let in_crm = crm.accounts.iter().any(|b| b.raw.contains_key(&key));
+            (w, key, in_crm)
+        })
+        .collect();
     crm.accounts
         .iter()
         .filter(|a| {
@@ -201,15 +211,13 @@ pub fn in_scope<'a>(crm: &'a Crm, filters: &Filters) -> Vec<&'a Acct> {
                     .any(|x| eq(Some(&a.id), x) || eq(a.name.as_deref(), x))
         })
         .filter(|a| {
-            filters.wheres.iter().all(|w| {
-                let key = normalize_key(&w.key);
-                let known = a.value(&key).is_some()
-                    || crm.accounts.iter().any(|b| b.raw.contains_key(&key));
+            wheres.iter().all(|(w, key, in_crm)| {
+                let known = *in_crm || a.value(key).is_some();
                 if !known {
                     return true;
                 }
                 let matches = a
-                    .value(&key)
+                    .value(key)
                     .is_some_and(|v| crm::split_values(v).iter().any(|x| eq(Some(x), &w.value)));
                 matches != w.negate
             })
@@ -489,34 +497,19 @@ pub fn group_label(value: Option<&str>, by: &str) -> String {
     }
 }
 
-/// Settings of a narrative written by a model.
-pub struct ModelRun<'a> {
-    pub settings: &'a LlmSettings,
-    pub config: &'a Config,
-    pub no_cache: bool,
-    pub no_redact: bool,
-}
-
 /// Has the model write each group's narrative from its facts; numbers it
 /// states that the facts lack are removed with their sentence and noted.
 /// A group whose answer is unusable keeps the template.
 pub async fn narrate(
     store: &Store,
     profile: &mut Profile,
-    run: &ModelRun<'_>,
+    run: &summarize::ModelRun<'_>,
     steps: &dyn Steps,
 ) -> Result<()> {
     let started = Instant::now();
     let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
     let template = prompts.load("profile")?;
-    let enabled = !run.no_redact && run.config.redact.enabled.unwrap_or(true);
-    let names = if enabled {
-        person_names(store)?
-    } else {
-        Vec::new()
-    };
-    let redactor = Redactor::new(enabled, names, &run.config.redact.patterns)
-        .map_err(|m| Error::invalid("[redact] patterns", m))?;
+    let redactor = run.redactor(store)?;
     let client = Client::new(
         run.settings,
         (!run.no_cache).then(|| Cache::for_index(&store.dir)),

@@ -13,7 +13,7 @@ use super::crm::Acct;
 use super::figures::{median, r4};
 use crate::ingest::date::{parse_date, parse_date_end};
 use crate::synthesize::lens::Lens;
-use crate::synthesize::themes::Theme;
+use crate::synthesize::themes::{Mention, Theme};
 
 /// How the two periods are chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,25 +168,26 @@ pub fn periods(spec: &PeriodSpec, latest: Option<i64>) -> Option<[Period; 2]> {
     }
 }
 
+/// Distinct accounts among `said` dated within `p`.
+fn accounts_in<'a>(said: impl Iterator<Item = &'a Mention>, p: &Period) -> usize {
+    said.filter(|m| {
+        m.date
+            .as_deref()
+            .and_then(parse_date)
+            .is_some_and(|d| p.contains(d))
+    })
+    .filter_map(|m| m.account.as_deref())
+    .collect::<BTreeSet<_>>()
+    .len()
+}
+
 /// Compares the two periods: themes (by the dates of their passages) and
 /// the deals won (by the accounts' close dates).
 pub fn compare([before, after]: [Period; 2], themes: &[(Lens, Theme)], accts: &[&Acct]) -> Changes {
     let mut changes: Vec<ThemeChange> = themes
         .iter()
         .filter_map(|(lens, t)| {
-            let count = |p: &Period| {
-                t.said
-                    .iter()
-                    .filter(|m| {
-                        m.date
-                            .as_deref()
-                            .and_then(parse_date)
-                            .is_some_and(|d| p.contains(d))
-                    })
-                    .filter_map(|m| m.account.as_deref())
-                    .collect::<BTreeSet<_>>()
-                    .len()
-            };
+            let count = |p: &Period| accounts_in(t.said.iter(), p);
             let (b, a) = (count(&before), count(&after));
             (a != b).then(|| ThemeChange {
                 lens: *lens,
@@ -219,20 +220,7 @@ pub fn compare([before, after]: [Period; 2], themes: &[(Lens, Theme)], accts: &[
             before: f(&wb),
             after: f(&wa),
         };
-    let heard = |p: &Period| -> f64 {
-        themes
-            .iter()
-            .flat_map(|(_, t)| t.said.iter())
-            .filter(|m| {
-                m.date
-                    .as_deref()
-                    .and_then(parse_date)
-                    .is_some_and(|d| p.contains(d))
-            })
-            .filter_map(|m| m.account.as_deref())
-            .collect::<BTreeSet<_>>()
-            .len() as f64
-    };
+    let heard = |p: &Period| accounts_in(themes.iter().flat_map(|(_, t)| t.said.iter()), p) as f64;
     let mut metrics = vec![
         MetricChange {
             metric: "accounts heard from".into(),

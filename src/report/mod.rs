@@ -99,8 +99,13 @@ pub fn group_label(s: &Summary, value: &Option<String>) -> String {
 
 /// "extractive (no model)" or "openai · gpt-4o-mini".
 pub fn provider_label(s: &Summary) -> String {
-    match &s.model {
-        Some(m) => format!("{} · {m}", s.provider),
-        None => format!("{} (no model)", s.provider),
+    provider_and_model(&s.provider, s.model.as_deref())
+}
+
+/// "extractive (no model)" or "openai · gpt-4o-mini", for any report.
+pub fn provider_and_model(provider: &str, model: Option<&str>) -> String {
+    match model {
+        Some(m) => format!("{provider} · {m}"),
+        None => format!("{provider} (no model)"),
     }
 }

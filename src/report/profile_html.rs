@@ -194,10 +194,7 @@ fn label(p: &Profile, g: &GroupProfile) -> String {
 
 /// Renders the profile as one HTML page.
 pub fn render(p: &Profile) -> String {
-    let provider = match &p.model {
-        Some(m) => esc(&format!("{} · {m}", p.provider)),
-        None => esc(&format!("{} (no model)", p.provider)),
-    };
+    let provider = esc(&super::provider_and_model(&p.provider, p.model.as_deref()));
     let filters = esc(match p.filters.trim() {
         "" => "none",
         f => f,

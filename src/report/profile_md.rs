@@ -39,10 +39,7 @@ pub fn health_cells(h: &Health) -> [String; 5] {
 
 pub fn render(p: &Profile) -> String {
     let mut out = String::from("# Ideal Client Profile\n\n");
-    let provider = match &p.model {
-        Some(m) => format!("{} · {m}", p.provider),
-        None => format!("{} (no model)", p.provider),
-    };
+    let provider = super::provider_and_model(&p.provider, p.model.as_deref());
     out.push_str(&format!(
         "_{} accounts from {} by {} · {} · generated {} · filters: {}_\n",
         p.accounts, p.accounts_file, p.by, provider, p.generated_at, p.filters

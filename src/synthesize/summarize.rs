@@ -566,13 +566,28 @@ impl Summary {
     }
 }
 
-/// Settings of a summary made with a model.
+/// Settings of a run with a model (a summary, or `profile`'s narratives).
 pub struct ModelRun<'a> {
     pub settings: &'a LlmSettings,
     pub config: &'a Config,
     pub no_cache: bool,
     pub no_redact: bool,
     pub max_tokens_total: Option<u64>,
+}
+
+impl ModelRun<'_> {
+    /// The redactor for what is sent: on unless `--no-redact` or
+    /// `[redact] enabled = false`, with the index's speaker names.
+    pub fn redactor(&self, store: &Store) -> Result<Redactor> {
+        let enabled = !self.no_redact && self.config.redact.enabled.unwrap_or(true);
+        let names = if enabled {
+            person_names(store)?
+        } else {
+            Vec::new()
+        };
+        Redactor::new(enabled, names, &self.config.redact.patterns)
+            .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))
+    }
 }
 
 /// Everything prepared for a model run (or a dry run): insight's own
@@ -592,14 +607,7 @@ pub struct ModelPrepared {
 pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Result<ModelPrepared> {
     let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
     let template = prompts.load(opts.lens.name())?;
-    let enabled = !run.no_redact && run.config.redact.enabled.unwrap_or(true);
-    let names = if enabled {
-        person_names(store)?
-    } else {
-        Vec::new()
-    };
-    let redactor = Redactor::new(enabled, names, &run.config.redact.patterns)
-        .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
+    let redactor = run.redactor(store)?;
     let prep = prepare(store, opts)?;
     let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
     let selection = select(&prep, &drafts, Some(&units), opts, true);
