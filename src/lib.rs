@@ -9,11 +9,13 @@
 //! `config` reads `insight.toml`; `error` holds the typed errors and exit
 //! codes.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod embed;
 pub mod error;
+pub mod files;
 pub mod index;
 pub mod ingest;
 pub mod llm;
@@ -22,5 +24,7 @@ pub mod repl;
 pub mod report;
 pub mod retrieve;
 pub mod synthesize;
+pub mod term;
+pub mod text;
 
 pub use error::{Error, ExitCode, Result};

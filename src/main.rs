@@ -13,7 +13,7 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            insight::cli::output::error(&e);
+            insight::term::error(&e);
             std::process::ExitCode::from(e.exit_code() as u8)
         }
     }

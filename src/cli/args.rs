@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::app::defaults;
 use crate::llm::ProviderKind;
 use crate::profile::best::RankBy;
 use crate::profile::periods::PeriodSpec;
@@ -165,7 +166,7 @@ pub struct SearchArgs {
     pub filters: FilterArgs,
 
     /// Number of passages to show
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = defaults::SEARCH_LIMIT)]
     pub limit: usize,
 
     /// Re-rank by meaning with the local embedding model ([embed] model_dir or INSIGHT_EMBED_MODEL: a model folder or `builtin`)
@@ -216,7 +217,7 @@ pub struct AskArgs {
     pub filters: FilterArgs,
 
     /// Passages to retrieve (those that do not fit the model's context are dropped)
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 8)]
+    #[arg(short = 'n', long, value_name = "N", default_value_t = defaults::ASK_LIMIT)]
     pub limit: usize,
 
     /// Print the answer and its citations as JSON
@@ -239,7 +240,7 @@ pub struct AskArgs {
 #[derive(Debug, Args)]
 pub struct SummarizeArgs {
     /// Field to group by: segment, industry, plan, kind, region, …
-    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    #[arg(long, value_name = "FIELD", default_value = defaults::GROUP_BY)]
     pub by: String,
 
     /// pains, objections (reasons not to buy or to leave), triggers (why they bought), success (outcomes they value)
@@ -250,7 +251,7 @@ pub struct SummarizeArgs {
     pub filters: FilterArgs,
 
     /// Themes per group
-    #[arg(long, value_name = "N", default_value_t = 5)]
+    #[arg(long, value_name = "N", default_value_t = defaults::TOP_THEMES)]
     pub top: usize,
 
     /// md, json, csv or html
@@ -285,14 +286,14 @@ pub struct SummarizeArgs {
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
     /// Column of the accounts file to group by: segment, industry, plan, region, …
-    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    #[arg(long, value_name = "FIELD", default_value = defaults::GROUP_BY)]
     pub by: String,
 
     #[command(flatten)]
     pub filters: FilterArgs,
 
     /// Themes shown per lens and group
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(long, value_name = "N", default_value_t = defaults::PROFILE_TOP)]
     pub top: usize,
 
     /// Best customers are the top accounts by arr, nps, retention or a numeric column [default: nps, else arr, else retention]
@@ -356,7 +357,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct SegmentsArgs {
     /// Field to group by: segment, industry, plan, kind, account, region, …
-    #[arg(long, value_name = "FIELD", default_value = "segment")]
+    #[arg(long, value_name = "FIELD", default_value = defaults::GROUP_BY)]
     pub by: String,
 
     #[command(flatten)]

@@ -5,33 +5,34 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::Context;
 use super::args::DoctorArgs;
-use super::output::{self, paint, style};
+use crate::app::{self, Settings};
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
-use crate::llm::prompts::Prompts;
 use crate::llm::{ChatRequest, Client, Message, NoSink, ProviderKind, Role};
+use crate::term::{self, paint, style};
 
 /// Runs the command.
-pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
-    let config = ctx.config()?;
-    let mut s = super::llm_settings(&args.llm, &config)?;
-    super::settle_window(&mut s, &ctx.index)?;
-    let prompts = Prompts::discover(config.llm.prompts_dir.as_deref());
-    let index = match Store::open(&ctx.index) {
+pub fn run(settings: &Settings, args: &DoctorArgs) -> Result<ExitCode> {
+    let model = settings.settled_model(&super::llm_choice(&args.llm))?;
+    let s = &model.settings;
+    let prompts = model.policy.prompts();
+    let index = match Store::open(&settings.index) {
         Ok(store) => format!(
             "{} ({} documents)",
-            ctx.index.display(),
+            settings.index.display(),
             store.manifest()?.documents()
         ),
-        Err(Error::NoIndex { .. }) => format!("{} (no index yet)", ctx.index.display()),
-        Err(e) => format!("{} ({e})", ctx.index.display()),
+        Err(Error::NoIndex { .. }) => format!("{} (no index yet)", settings.index.display()),
+        Err(e) => format!("{} ({e})", settings.index.display()),
     };
-    let redaction = if args.llm.no_redact || config.redact.enabled == Some(false) {
-        "off".to_string()
+    let redaction = if model.policy.redact {
+        format!(
+            "on ({} extra pattern(s))",
+            model.policy.redact_patterns.len()
+        )
     } else {
-        format!("on ({} extra pattern(s))", config.redact.patterns.len())
+        "off".to_string()
     };
     // the check: one tiny request, no cache
     let (endpoint, check, ok) = if s.provider == ProviderKind::Extractive {
@@ -41,7 +42,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
             true,
         )
     } else {
-        let client = Client::new(&s, None);
+        let client = Client::new(s, None);
         match client {
             Err(e) => (None, e.to_string(), false),
             Ok(client) => {
@@ -57,7 +58,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
                     json_schema: None,
                 };
                 let started = Instant::now();
-                let result = super::runtime()?.block_on(client.chat(&req, false, &mut NoSink));
+                let result = app::runtime()?.block_on(client.chat(&req, false, &mut NoSink));
                 match result {
                     Ok(r) => (
                         Some(url),
@@ -85,13 +86,12 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
         Some(d) => format!("{} (files there replace the built-in ones)", d.display()),
         None => "built in".into(),
     };
-    let config_src = config
-        .source
-        .as_ref()
+    let config_src = settings
+        .config_source()?
         .map_or("none (defaults)".to_string(), |p| p.display().to_string());
-    let embeddings = embeddings_check(&config);
+    let embeddings = embeddings_check(settings);
     if args.json {
-        output::print_json(&json!({
+        term::print_json(&json!({
             "embeddings": embeddings,
             "provider": s.provider.to_string(),
             "provider_source": s.provider_source.to_string(),
@@ -152,7 +152,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
             paint(style::ERROR, "failed")
         };
         out.push_str(&row("check", &format!("{verdict}: {check}")));
-        output::print(&out)?;
+        term::print(&out)?;
     }
     Ok(if ok {
         ExitCode::Success
@@ -162,12 +162,16 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<ExitCode> {
 }
 
 /// What the embedding model setting resolves to, and whether it runs.
-fn embeddings_check(config: &crate::config::Config) -> String {
+fn embeddings_check(settings: &Settings) -> String {
     use crate::embed::{BUILTIN, MODEL_ENV, ModelSpec};
-    let Some((spec, origin)) = crate::embed::configured(config) else {
-        return format!(
-            "off (set [embed] model_dir or {MODEL_ENV} to `{BUILTIN}` or a model folder for semantic search)"
-        );
+    let (spec, origin) = match settings.embed_spec() {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return format!(
+                "off (set [embed] model_dir or {MODEL_ENV} to `{BUILTIN}` or a model folder for semantic search)"
+            );
+        }
+        Err(e) => return format!("failed: {e}"),
     };
     if spec == ModelSpec::Off {
         return format!("off (`none` in {origin})");

@@ -4,12 +4,12 @@
 use indicatif::ProgressBar;
 use serde_json::json;
 
-use super::Context;
 use super::args::IndexArgs;
-use super::output::{self, human_ms, paint, style};
+use crate::app::Settings;
 use crate::error::{Error, ExitCode, Result};
 use crate::index::writer::{EmbedChoice, Event, Observer};
 use crate::index::{self, IndexOptions};
+use crate::term::{self, human_ms, paint, style};
 
 /// Turns indexing events into a progress bar and warnings on stderr.
 struct Reporter {
@@ -24,51 +24,47 @@ impl Observer for Reporter {
             Event::Advance => self.bar.inc(1),
             Event::Skipped(s) if !self.quiet => self
                 .bar
-                .suspend(|| output::warn(&format!("skipped {}: {}", s.path, s.reason))),
+                .suspend(|| term::warn(&format!("skipped {}: {}", s.path, s.reason))),
             Event::Repaired(r) if !self.quiet => self
                 .bar
-                .suspend(|| output::warn(&format!("{}: {}", r.path, r.note))),
-            Event::Notice(n) if !self.quiet => self.bar.suspend(|| output::note(n)),
+                .suspend(|| term::warn(&format!("{}: {}", r.path, r.note))),
+            Event::Notice(n) if !self.quiet => self.bar.suspend(|| term::note(n)),
             _ => {}
         }
     }
 }
 
 /// Runs the command.
-pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
-    let config = ctx.config()?;
+pub fn run(settings: &Settings, args: &IndexArgs) -> Result<ExitCode> {
+    let (threads, memory_mb) = settings.index_resources(args.threads)?;
     let opts = IndexOptions {
         paths: args.paths.clone(),
         accounts: args.accounts.clone(),
         meta: args.meta.clone(),
         text_column: args.text_column.clone(),
         rebuild: args.rebuild,
-        threads: args.threads.or(config.index.threads).unwrap_or(0),
-        memory_mb: config.index.memory_mb.unwrap_or(256),
+        threads,
+        memory_mb,
         embed: if args.no_embed {
             EmbedChoice::Off
         } else if args.embed {
-            EmbedChoice::On(
-                crate::embed::model_spec(&config)
-                    .filter(|s| *s != crate::embed::ModelSpec::Off)
-                    .ok_or_else(|| crate::embed::not_configured("--embed"))?,
-            )
+            EmbedChoice::On(settings.embed_for_index()?)
         } else {
             EmbedChoice::Keep
         },
     };
-    let bar = output::progress_bar(
-        ctx.quiet,
+    let bar = term::progress_bar(
+        settings.quiet,
         "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
     );
     let reporter = Reporter {
         bar,
-        quiet: ctx.quiet,
+        quiet: settings.quiet,
     };
-    let report = index::run(&ctx.index, &opts, &reporter)?;
+    let report = index::run(&settings.index, &opts, &reporter)?;
     reporter.bar.finish_and_clear();
     if args.json {
-        output::print_json(&json!({
+        term::print_json(&json!({
             "documents": report.documents,
             "passages": report.passages,
             "added": report.added,
@@ -78,7 +74,7 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
             "skipped": report.skipped,
             "elapsed_ms": report.elapsed_ms,
         }))?;
-    } else if !ctx.quiet {
+    } else if !settings.quiet {
         let mut line = format!(
             "{} {} documents ({} passages) in {}: {} added, {} updated, {} unchanged, {} removed",
             paint(style::BOLD, "indexed"),
@@ -94,13 +90,13 @@ pub fn run(ctx: &Context, args: &IndexArgs) -> Result<ExitCode> {
             line.push_str(&format!(", {} file(s) skipped", report.skipped.len()));
         }
         line.push('\n');
-        output::print(&line)?;
-        if ctx.verbose > 0 {
-            output::note(&format!(
+        term::print(&line)?;
+        if settings.verbose > 0 {
+            term::note(&format!(
                 "{} files under the roots, {} read, index at {}",
                 report.files_seen,
                 report.files_read,
-                ctx.index.display()
+                settings.index.display()
             ));
         }
     }

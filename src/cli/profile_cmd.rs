@@ -4,24 +4,17 @@
 
 use indicatif::ProgressBar;
 
-use super::Context;
 use super::args::ProfileArgs;
-use super::output::{self, human_ms};
+use crate::app::{self, ProfileRequest, Settings};
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
-use crate::llm::ProviderKind;
-use crate::profile::{self, Options, Steps, crm::Crm, prospects};
+use crate::profile::{self, Steps};
 use crate::report::{self, Format};
+use crate::term::{self, human_ms};
 
 /// Runs the command.
-pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
-    let store = Store::open(&ctx.index)?;
-    let config = ctx.config()?;
-    let min_support = args
-        .min_support
-        .map(|n| n as usize)
-        .or(config.profile.min_support)
-        .unwrap_or(2);
+pub fn run(settings: &Settings, args: &ProfileArgs) -> Result<ExitCode> {
+    let store = Store::open(&settings.index)?;
     let format = match (args.json, args.format) {
         (true, Some(f)) if f != Format::Json => {
             return Err(Error::invalid(
@@ -32,8 +25,17 @@ pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
         (true, _) => Some(Format::Json),
         (false, f) => f,
     };
+    let request = ProfileRequest {
+        by: args.by.clone(),
+        filters: super::filters(&args.filters),
+        top: args.top,
+        rank_by: args.rank_by.clone(),
+        top_accounts: args.top_accounts.map(|n| n as usize),
+        min_support: args.min_support.map(|n| n as usize),
+        compare: args.compare_period.clone(),
+    };
     if let Some(leads) = &args.prospects {
-        return prospects_cmd(ctx, args, &store, &config, leads, format, min_support);
+        return prospects(settings, args, &store, &request, leads, format);
     }
     let format = format.unwrap_or(Format::Md);
     if format == Format::Csv {
@@ -42,49 +44,24 @@ pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
             "csv is for --prospects; a profile is md, json or html",
         ));
     }
-    let mut settings = super::llm_settings(&args.llm, &config)?;
-    if settings.provider != ProviderKind::Extractive {
-        super::settle_window(&mut settings, &store.dir)?;
-    }
-    let opts = Options {
-        by: args.by.clone(),
-        filters: super::filters(&args.filters),
-        top: args.top.max(1),
-        rank_by: args.rank_by.clone(),
-        top_accounts: args.top_accounts.map(|n| n as usize),
-        min_support,
-        compare: args.compare_period.clone(),
-        internal: config.summarize.internal_speakers.clone(),
-        embedder: crate::embed::load_or_builtin(&config)?.map(std::sync::Arc::new),
-        product_names: config.summarize.product_names.clone(),
-        sample_seed: config.summarize.sample_seed,
-    };
-    let bar = Bar::new(ctx.quiet);
-    let built = profile::build(&store, &config, &opts, &bar);
+    let model = settings.settled_model(&super::llm_choice(&args.llm))?;
+    let bar = Bar::new(settings.quiet);
+    let built = app::profile(settings, &store, &request, &bar);
     bar.bar.finish_and_clear();
     let mut prof = built?;
-    if settings.provider != ProviderKind::Extractive {
-        let run = crate::synthesize::summarize::ModelRun {
-            settings: &settings,
-            config: &config,
-            no_cache: args.llm.no_cache,
-            no_redact: args.llm.no_redact,
-            max_tokens_total: None,
-        };
-        let bar = Bar::new(ctx.quiet);
-        let done = super::runtime()?.block_on(profile::narrate(&store, &mut prof, &run, &bar));
+    if model.is_model() {
+        let bar = Bar::new(settings.quiet);
+        let done = app::runtime()?.block_on(app::narrate(&store, &mut prof, &model, &bar));
         bar.bar.finish_and_clear();
         done?;
     }
-    let text = report::render_profile(&prof, format);
-    match &args.out {
-        Some(path) => output::write_atomic(path, &text)?,
-        None => output::print(&text)?,
-    }
+    term::emit(args.out.as_deref(), |out| {
+        report::render_profile(out, &prof, format)
+    })?;
     warn_problems(&prof.accounts_file, &prof.problems);
-    if !ctx.quiet {
+    if !settings.quiet {
         for n in &prof.run.notes {
-            output::note(n);
+            term::note(n);
         }
         let written = args
             .out
@@ -92,7 +69,7 @@ pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
             .map(|p| format!(" → {}", p.display()))
             .unwrap_or_default();
         let r = &prof.run;
-        output::note(&format!(
+        term::note(&format!(
             "{} account(s) in {} group(s) · best customers: {} · {} · {} request(s), {} cache hit(s), {} prompt + {} completion tokens{written}",
             prof.accounts,
             prof.groups.len(),
@@ -110,7 +87,7 @@ pub fn run(ctx: &Context, args: &ProfileArgs) -> Result<ExitCode> {
 /// Names every CRM value that could not be read.
 fn warn_problems(path: &str, problems: &[profile::crm::Problem]) {
     for p in problems {
-        output::warn(&format!(
+        term::warn(&format!(
             "{path} row {} ({}): {} `{}` is not {}; left out",
             p.row, p.account, p.column, p.value, p.expected
         ));
@@ -118,14 +95,13 @@ fn warn_problems(path: &str, problems: &[profile::crm::Problem]) {
 }
 
 /// `--prospects FILE`: each lead's fit, as CSV or JSON.
-fn prospects_cmd(
-    ctx: &Context,
+fn prospects(
+    settings: &Settings,
     args: &ProfileArgs,
     store: &Store,
-    config: &crate::config::Config,
+    request: &ProfileRequest,
     leads: &std::path::Path,
     format: Option<Format>,
-    min_support: usize,
 ) -> Result<ExitCode> {
     let format = format.unwrap_or(Format::Csv);
     if !matches!(format, Format::Csv | Format::Json) {
@@ -134,81 +110,28 @@ fn prospects_cmd(
             format!("scored leads are csv or json, not {format}"),
         ));
     }
-    let (table, path) = profile::remembered_accounts(store)?;
-    let crm: Crm = profile::read_crm(&table, &path, config)?;
-    let scope = profile::in_scope(&crm, &super::filters(&args.filters));
-    let Some(rank_by) = profile::rank_metric(&crm, args.rank_by.as_ref()) else {
-        return Err(Error::Accounts {
-            path: path.into(),
-            message:
-                "no NPS, ARR or churn column to find the best customers by (map one in [profile])"
-                    .into(),
-        });
-    };
-    let (best, lifts) = profile::best_customers(
-        &crm,
-        &scope,
-        &rank_by,
-        args.top_accounts.map(|n| n as usize),
-        min_support,
-    )
-    .map_err(|m| Error::invalid("--rank-by", format!("{m} in {path}")))?;
-    let ranges: Vec<_> = best
-        .ranges
-        .iter()
-        .map(|r| (r.best.clone(), r.rest_median))
-        .collect();
-    let criteria = prospects::criteria(&lifts, &ranges, min_support);
-    let bytes = std::fs::read(leads).map_err(|e| Error::io(leads, e))?;
-    let text = crate::ingest::decode::decode(&bytes)
-        .map_err(|e| Error::Leads {
-            path: leads.into(),
-            message: e.to_string(),
-        })?
-        .text;
-    let scored = prospects::score(&text, &criteria).map_err(|message| Error::Leads {
-        path: leads.into(),
-        message,
+    let (fit, min_support) = app::prospects(settings, store, request, leads)?;
+    term::emit(args.out.as_deref(), |out| {
+        report::render_prospects(out, &fit, format)
     })?;
-    let out = match format {
-        Format::Json => {
-            let v = serde_json::json!({
-                "rank_by": best.rank_by,
-                "best_customers": best.accounts,
-                "rule": best.rule,
-                "criteria": criteria,
-                "leads": scored.leads,
-                "notes": scored.notes,
-            });
-            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    warn_problems(&fit.accounts_file, &fit.problems);
+    if !settings.quiet {
+        for n in &fit.scored.notes {
+            term::note(n);
         }
-        _ => prospects::to_csv(&scored).map_err(|message| Error::Leads {
-            path: leads.into(),
-            message,
-        })?,
-    };
-    match &args.out {
-        Some(p) => output::write_atomic(p, &out)?,
-        None => output::print(&out)?,
-    }
-    warn_problems(&path, &crm.problems);
-    if !ctx.quiet {
-        for n in &scored.notes {
-            output::note(n);
-        }
-        if criteria.is_empty() {
-            output::warn(&format!(
+        if fit.criteria.is_empty() {
+            term::warn(&format!(
                 "no trait sets the {} best customers apart (at least {min_support} of them, lift ≥ {}): every lead scores 0",
-                best.accounts,
+                fit.best.accounts,
                 profile::best::MIN_LIFT
             ));
         }
-        output::note(&format!(
+        term::note(&format!(
             "{} lead(s) scored on {} criteria from {} best customers ({})",
-            scored.leads.len(),
-            criteria.len(),
-            best.accounts,
-            best.rule
+            fit.scored.leads.len(),
+            fit.criteria.len(),
+            fit.best.accounts,
+            fit.best.rule
         ));
     }
     Ok(ExitCode::Success)
@@ -222,7 +145,7 @@ struct Bar {
 impl Bar {
     fn new(quiet: bool) -> Bar {
         Bar {
-            bar: output::progress_bar(quiet, "{spinner} {pos}/{len} {wide_bar} {msg} {elapsed}"),
+            bar: term::progress_bar(quiet, "{spinner} {pos}/{len} {wide_bar} {msg} {elapsed}"),
         }
     }
 }

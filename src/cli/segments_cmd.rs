@@ -2,17 +2,18 @@
 
 use serde_json::json;
 
-use super::Context;
 use super::args::SegmentsArgs;
-use super::output::{self, paint, style};
+use crate::app::Settings;
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
-use crate::ingest::meta::normalize_key;
+use crate::report::terminal;
 use crate::retrieve::groups::groups;
+use crate::term;
+use crate::text::normalize_key;
 
 /// Runs the command.
-pub fn run(ctx: &Context, args: &SegmentsArgs) -> Result<ExitCode> {
-    let store = Store::open(&ctx.index)?;
+pub fn run(settings: &Settings, args: &SegmentsArgs) -> Result<ExitCode> {
+    let store = Store::open(&settings.index)?;
     let filters = super::filters(&args.filters);
     let by = normalize_key(&args.by);
     let groups = groups(&store, &by, &filters)?;
@@ -28,35 +29,9 @@ pub fn run(ctx: &Context, args: &SegmentsArgs) -> Result<ExitCode> {
         ));
     }
     if args.json {
-        output::print_json(&json!({ "by": by, "groups": groups }))?;
+        term::print_json(&json!({ "by": by, "groups": groups }))?;
         return Ok(ExitCode::Success);
     }
-    let label = |v: &Option<String>| v.clone().unwrap_or_else(|| format!("(no {by})"));
-    let width = groups
-        .iter()
-        .map(|g| label(&g.value).chars().count())
-        .chain([by.len()])
-        .max()
-        .unwrap_or(8);
-    let mut out = format!(
-        "{}\n",
-        paint(
-            style::BOLD,
-            format!(
-                "{by:<width$}  {:>9}  {:>8}  {:>8}",
-                "documents", "accounts", "passages"
-            )
-        )
-    );
-    for g in &groups {
-        out.push_str(&format!(
-            "{:<width$}  {:>9}  {:>8}  {:>8}\n",
-            label(&g.value),
-            g.documents,
-            g.accounts,
-            g.passages
-        ));
-    }
-    output::print(&out)?;
+    term::print_with(|out| terminal::groups(out, &by, &groups))?;
     Ok(ExitCode::Success)
 }

@@ -7,8 +7,9 @@
 //! - `static_model`: the built-in static model, a token table distilled
 //!   from all-MiniLM-L6-v2 (Model2Vec) that ships inside the binary.
 //!
-//! Nothing here leaves the machine. `[embed] model_dir` or
-//! `INSIGHT_EMBED_MODEL` chooses: a folder, `builtin`, or `none`. Without a
+//! Nothing here leaves the machine. A [`ModelSpec`] (resolved by `app` from
+//! `[embed] model_dir` or `INSIGHT_EMBED_MODEL`) chooses: a folder,
+//! `builtin`, or `none`. Without a
 //! configured model every command works lexically, as before;
 //! [`load_or_builtin`] is for callers that fall back to the built-in model.
 
@@ -22,7 +23,6 @@ use std::sync::Arc;
 pub use model::Transformer;
 pub use static_model::StaticModel;
 
-use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// Environment variable naming the model (beats `[embed] model_dir`).
@@ -47,7 +47,7 @@ pub enum ModelSpec {
 impl ModelSpec {
     /// Reads a setting: `builtin` and `none` (any case, trimmed) are
     /// keywords, anything else is a folder (`./builtin` names a folder).
-    fn parse(value: &Path) -> ModelSpec {
+    pub fn parse(value: &Path) -> ModelSpec {
         match value.to_str().map(str::trim) {
             Some(v) if v.eq_ignore_ascii_case(BUILTIN) => ModelSpec::Builtin,
             Some(v) if v.eq_ignore_ascii_case(NONE) => ModelSpec::Off,
@@ -56,42 +56,18 @@ impl ModelSpec {
     }
 }
 
-/// The configured model setting and where it came from (`INSIGHT_EMBED_MODEL`
-/// or `insight.toml`); `None` when nothing is configured. A relative folder
-/// in `insight.toml` is relative to the file's folder.
-pub fn configured(config: &Config) -> Option<(ModelSpec, &'static str)> {
-    if let Some(v) = std::env::var_os(MODEL_ENV).filter(|v| !v.is_empty()) {
-        return Some((ModelSpec::parse(Path::new(&v)), MODEL_ENV));
-    }
-    let dir = config.embed.model_dir.as_ref()?;
-    let spec = match ModelSpec::parse(dir) {
-        ModelSpec::Dir(dir) => {
-            ModelSpec::Dir(match config.source.as_deref().and_then(Path::parent) {
-                Some(base) if dir.is_relative() => base.join(dir),
-                _ => dir,
-            })
-        }
-        other => other,
-    };
-    Some((spec, "insight.toml [embed] model_dir"))
-}
-
-/// The configured model setting, if any (see [`configured`]).
-pub fn model_spec(config: &Config) -> Option<ModelSpec> {
-    configured(config).map(|(spec, _)| spec)
-}
-
-/// The configured model, loaded; `None` when none is configured (or `none`).
-pub fn load(config: &Config) -> Result<Option<Embedder>> {
-    match model_spec(config) {
+/// The model `spec` names, loaded; `None` when nothing is configured (or
+/// `none`).
+pub fn load(spec: Option<&ModelSpec>) -> Result<Option<Embedder>> {
+    match spec {
         None | Some(ModelSpec::Off) => Ok(None),
-        Some(spec) => Embedder::open(&spec),
+        Some(spec) => Embedder::open(spec),
     }
 }
 
-/// The configured model, else the built-in one; `None` only for `none`.
-pub fn load_or_builtin(config: &Config) -> Result<Option<Embedder>> {
-    Embedder::open(&model_spec(config).unwrap_or(ModelSpec::Builtin))
+/// The model `spec` names, else the built-in one; `None` only for `none`.
+pub fn load_or_builtin(spec: Option<&ModelSpec>) -> Result<Option<Embedder>> {
+    Embedder::open(spec.unwrap_or(&ModelSpec::Builtin))
 }
 
 /// The error for `flag` (`--semantic`, `--embed`) when no model is configured.
@@ -257,26 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn config_chooses_the_model() {
-        // the environment variable is not set under `cargo test` unless the
-        // developer set it; these cases only read the config
-        if std::env::var_os(MODEL_ENV).is_some() {
-            return;
-        }
-        let mut c = Config::default();
-        assert_eq!(model_spec(&c), None);
-        assert!(load(&c).unwrap().is_none());
-        assert!(load_or_builtin(&c).unwrap().unwrap().is_builtin());
-        c.embed.model_dir = Some(PathBuf::from("none"));
-        assert!(load(&c).unwrap().is_none());
-        assert!(load_or_builtin(&c).unwrap().is_none());
-        c.embed.model_dir = Some(PathBuf::from("builtin"));
-        assert!(load(&c).unwrap().unwrap().is_builtin());
-        c.source = Some(PathBuf::from("/etc/insight/insight.toml"));
-        c.embed.model_dir = Some(PathBuf::from("models/m"));
-        assert_eq!(
-            model_spec(&c),
-            Some(ModelSpec::Dir(PathBuf::from("/etc/insight/models/m")))
+    fn a_spec_chooses_the_model() {
+        assert!(load(None).unwrap().is_none());
+        assert!(load_or_builtin(None).unwrap().unwrap().is_builtin());
+        assert!(load(Some(&ModelSpec::Off)).unwrap().is_none());
+        assert!(load_or_builtin(Some(&ModelSpec::Off)).unwrap().is_none());
+        assert!(
+            load(Some(&ModelSpec::Builtin))
+                .unwrap()
+                .unwrap()
+                .is_builtin()
         );
     }
 }

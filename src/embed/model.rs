@@ -94,7 +94,7 @@ impl Transformer {
             tokenizer,
             device,
             dim: config.hidden_size,
-            dir: crate::index::paths::absolute(dir),
+            dir: crate::files::absolute(dir),
         })
     }
 

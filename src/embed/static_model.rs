@@ -149,15 +149,12 @@ impl StaticModel {
         let tok_path = dir.join(TOKENIZER_FILE);
         let table = std::fs::read(&table_path).map_err(|e| Error::io(&table_path, e))?;
         let tok = std::fs::read(&tok_path).map_err(|e| Error::io(&tok_path, e))?;
-        StaticModel::from_parts(
-            Cow::Owned(table),
-            &tok,
-            Some(crate::index::paths::absolute(dir)),
+        StaticModel::from_parts(Cow::Owned(table), &tok, Some(crate::files::absolute(dir))).map_err(
+            |message| Error::Embed {
+                path: dir.to_path_buf(),
+                message,
+            },
         )
-        .map_err(|message| Error::Embed {
-            path: dir.to_path_buf(),
-            message,
-        })
     }
 
     fn from_parts(

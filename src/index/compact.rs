@@ -1,11 +1,13 @@
 //! Compact in-memory forms for the manifest, which holds one entry per
 //! indexed file (a million files must fit in a few hundred MB): a sorted
 //! vector in place of a B-tree for the small per-file maps (one allocation,
-//! binary-search lookups, serialized as the same JSON object), interned
-//! metadata key names (a corpus has a few dozen, repeated on every file) and
-//! interned per-file key counts (most files of a corpus have the same).
+//! binary-search lookups, serialized as the same JSON object), and the
+//! manifest's [`Interner`]: metadata key names (a corpus has a few dozen,
+//! repeated on every file) and per-file key counts (most files of a corpus
+//! have the same), each stored once per manifest.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -115,47 +117,87 @@ impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Deserialize<'de> for S
     }
 }
 
-/// An interned string: a metadata key name, stored once per process.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Sym(&'static str);
-
-static SYMBOLS: Mutex<Option<FxHashSet<&'static str>>> = Mutex::new(None);
+/// A metadata key name, shared by every file that has it (see [`Interner`]).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(Arc<str>);
 
 impl Sym {
-    /// The symbol for `s`. Names are leaked on first sight: they number in
-    /// the dozens, bounded by the metadata columns of the corpus.
-    pub fn new(s: &str) -> Sym {
-        let mut guard = SYMBOLS.lock().unwrap_or_else(|p| p.into_inner());
-        let set = guard.get_or_insert_with(FxHashSet::default);
-        if let Some(&known) = set.get(s) {
-            return Sym(known);
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Metadata key → number of documents with it, for one file; equal maps
+/// share one allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KeyCounts(Arc<Counts>);
+
+type Counts = SortedMap<Sym, u32>;
+
+/// The key names and key counts of one manifest, each stored once: a
+/// manifest of a million files holds a few dozen names and a few distinct
+/// count maps. It belongs to the manifest and goes with it (nothing is
+/// process-wide), and the writer's threads share it.
+#[derive(Debug, Default)]
+pub struct Interner {
+    syms: Mutex<FxHashSet<Arc<str>>>,
+    counts: Mutex<FxHashSet<Arc<Counts>>>,
+}
+
+impl Interner {
+    /// The shared name `s`.
+    pub fn sym(&self, s: &str) -> Sym {
+        let mut set = self.syms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = set.get(s) {
+            return Sym(known.clone());
         }
-        let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
-        set.insert(leaked);
-        Sym(leaked)
+        let shared: Arc<str> = Arc::from(s);
+        set.insert(shared.clone());
+        Sym(shared)
     }
 
-    /// The name.
-    pub fn as_str(self) -> &'static str {
-        self.0
+    /// The shared copy of `map`.
+    pub fn counts(&self, map: Counts) -> KeyCounts {
+        let mut set = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = set.get(&map) {
+            return KeyCounts(known.clone());
+        }
+        let shared = Arc::new(map);
+        set.insert(shared.clone());
+        KeyCounts(shared)
     }
+
+    /// Runs `f` (a deserialization on this thread) with the names and counts
+    /// it reads interned here.
+    pub fn reading<T>(self: &Arc<Self>, f: impl FnOnce() -> T) -> T {
+        READING.with(|r| *r.borrow_mut() = Some(self.clone()));
+        let out = f();
+        READING.with(|r| *r.borrow_mut() = None);
+        out
+    }
+}
+
+thread_local! {
+    /// The interner of the manifest being read on this thread, if any.
+    static READING: RefCell<Option<Arc<Interner>>> = const { RefCell::new(None) };
 }
 
 impl fmt::Debug for Sym {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(&*self.0, f)
     }
 }
 
 impl Borrow<str> for Sym {
     fn borrow(&self) -> &str {
-        self.0
+        &self.0
     }
 }
 
 impl Serialize for Sym {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0)
+        s.serialize_str(&self.0)
     }
 }
 
@@ -168,32 +210,13 @@ impl<'de> Deserialize<'de> for Sym {
                 f.write_str("a string")
             }
             fn visit_str<E>(self, v: &str) -> Result<Sym, E> {
-                Ok(Sym::new(v))
+                Ok(READING.with(|r| match &*r.borrow() {
+                    Some(interner) => interner.sym(v),
+                    None => Sym(Arc::from(v)),
+                }))
             }
         }
         d.deserialize_str(SymVisitor)
-    }
-}
-
-/// Metadata key → number of documents with it, for one file; equal maps
-/// share one allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeyCounts(Arc<SortedMap<Sym, u32>>);
-
-type Counts = SortedMap<Sym, u32>;
-static KEY_COUNTS: Mutex<Option<FxHashSet<Arc<Counts>>>> = Mutex::new(None);
-
-impl KeyCounts {
-    /// The shared copy of `map`.
-    pub fn new(map: SortedMap<Sym, u32>) -> KeyCounts {
-        let mut guard = KEY_COUNTS.lock().unwrap_or_else(|p| p.into_inner());
-        let set = guard.get_or_insert_with(FxHashSet::default);
-        if let Some(known) = set.get(&map) {
-            return KeyCounts(known.clone());
-        }
-        let shared = Arc::new(map);
-        set.insert(shared.clone());
-        KeyCounts(shared)
     }
 }
 
@@ -201,12 +224,6 @@ impl Deref for KeyCounts {
     type Target = SortedMap<Sym, u32>;
     fn deref(&self) -> &Self::Target {
         &self.0
-    }
-}
-
-impl FromIterator<(Sym, u32)> for KeyCounts {
-    fn from_iter<I: IntoIterator<Item = (Sym, u32)>>(iter: I) -> Self {
-        KeyCounts::new(iter.into_iter().collect())
     }
 }
 
@@ -218,7 +235,11 @@ impl Serialize for KeyCounts {
 
 impl<'de> Deserialize<'de> for KeyCounts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SortedMap::deserialize(d).map(KeyCounts::new)
+        let map = SortedMap::deserialize(d)?;
+        Ok(READING.with(|r| match &*r.borrow() {
+            Some(interner) => interner.counts(map),
+            None => KeyCounts(Arc::new(map)),
+        }))
     }
 }
 
@@ -246,15 +267,17 @@ mod tests {
     }
 
     #[test]
-    fn symbols_are_shared() {
-        let a = Sym::new("segment");
-        let b: Sym = serde_json::from_str(r#""segment""#).unwrap();
+    fn names_and_counts_are_shared_within_a_manifest() {
+        let interner = Arc::new(Interner::default());
+        let a = interner.sym("segment");
+        let b: Sym = interner.reading(|| serde_json::from_str(r#""segment""#).unwrap());
         assert!(std::ptr::eq(a.as_str(), b.as_str()));
-        let m: SortedMap<Sym, u32> = [(Sym::new("kind"), 1)].into_iter().collect();
+        let m: SortedMap<Sym, u32> = [(interner.sym("kind"), 1)].into_iter().collect();
         assert_eq!(m.get("kind"), Some(&1));
-        let (x, y): (KeyCounts, KeyCounts) = (
-            serde_json::from_str(r#"{"kind":1,"segment":1}"#).unwrap(),
-            [(Sym::new("segment"), 1), (Sym::new("kind"), 1)]
+        let x: KeyCounts =
+            interner.reading(|| serde_json::from_str(r#"{"kind":1,"segment":1}"#).unwrap());
+        let y = interner.counts(
+            [(interner.sym("segment"), 1), (interner.sym("kind"), 1)]
                 .into_iter()
                 .collect(),
         );
@@ -263,5 +286,11 @@ mod tests {
             serde_json::to_string(&x).unwrap(),
             r#"{"kind":1,"segment":1}"#
         );
+        // another manifest's interner shares nothing with this one
+        let other = Arc::new(Interner::default());
+        assert!(!std::ptr::eq(other.sym("segment").as_str(), a.as_str()));
+        // outside a read nothing is interned, and nothing is kept
+        let free: Sym = serde_json::from_str(r#""segment""#).unwrap();
+        assert!(!std::ptr::eq(free.as_str(), a.as_str()));
     }
 }

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{KeyCounts, SortedMap};
+use std::sync::Arc;
+
+use super::compact::{Interner, KeyCounts, SortedMap};
 use crate::error::{Error, Result};
 use crate::ingest::accounts::Accounts;
 use crate::ingest::walk::Stamp;
@@ -54,6 +56,9 @@ pub struct Manifest {
     pub embed_model: Option<String>,
     /// Indexed files by stored path.
     pub files: BTreeMap<String, FileEntry>,
+    /// The key names and counts of `files`, each stored once.
+    #[serde(skip)]
+    pub interner: Arc<Interner>,
 }
 
 /// The remembered CRM table and where it came from.
@@ -93,7 +98,7 @@ impl Manifest {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(Error::io(path, e)),
             };
-            let Ok(mut m) = serde_json::from_slice::<Manifest>(&bytes) else {
+            let Some(mut m) = Manifest::read(&bytes) else {
                 continue;
             };
             if m.generation == generation && m.version == VERSION {
@@ -110,10 +115,19 @@ impl Manifest {
     /// salvages (the roots and the CRM table) when the index cannot be used.
     pub fn load_latest(dir: &Path) -> Option<Manifest> {
         let bytes = std::fs::read(dir.join(MANIFEST)).ok()?;
-        let mut m: Manifest = serde_json::from_slice(&bytes).ok()?;
+        let mut m = Manifest::read(&bytes)?;
         if let Some(acc) = &mut m.accounts {
             acc.table.reindex();
         }
+        Some(m)
+    }
+
+    /// A manifest from its JSON, names and counts interned in its own
+    /// interner.
+    fn read(bytes: &[u8]) -> Option<Manifest> {
+        let interner = Arc::new(Interner::default());
+        let mut m: Manifest = interner.reading(|| serde_json::from_slice(bytes).ok())?;
+        m.interner = interner;
         Some(m)
     }
 

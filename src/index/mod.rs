@@ -6,6 +6,7 @@ pub mod compact;
 pub mod manifest;
 pub mod paths;
 pub mod schema;
+pub mod stats;
 pub mod store;
 pub mod writer;
 

@@ -4,7 +4,7 @@
 //! valid whatever the current directory. Output shows paths relative to the
 //! current directory when possible.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Converts between real paths, stored paths and displayed paths.
 #[derive(Debug, Clone)]
@@ -76,25 +76,7 @@ fn slashes(p: &Path) -> String {
     }
 }
 
-/// An absolute, lexically normalised version of `p` (no filesystem access).
-pub fn absolute(p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use crate::files::absolute;
 
 #[cfg(test)]
 mod tests {

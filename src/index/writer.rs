@@ -16,25 +16,22 @@ use tantivy::schema::OwnedValue;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::compact::{SortedMap, Sym};
+use super::compact::{Interner, SortedMap, Sym};
 use super::manifest::{AccountsState, FileEntry, Manifest, VERSION};
-use super::paths::{PathMap, absolute};
+use super::paths::PathMap;
 use super::schema::{Fields, register_tokenizers};
 use super::store::{CommitPayload, TANTIVY_DIR};
 use crate::clock::now_rfc3339;
 use crate::embed::Embedder;
 use crate::embed::vector::quantize;
 use crate::error::{Error, Result};
+use crate::files::absolute;
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
-use crate::ingest::decode::decode;
 use crate::ingest::enrich::{Enricher, kind_from_path};
+use crate::ingest::load::{Load, Loaded, load_file};
 use crate::ingest::walk::{Candidate, walk};
-use crate::ingest::yaml::{parse_json_object, parse_mapping};
-use crate::ingest::{self, Document, Metadata, ParseOptions};
-
-/// Files larger than this are skipped (nobody writes a 256 MB interview).
-const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+use crate::ingest::{Document, Metadata, ParseOptions};
 
 /// What `insight index` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -136,6 +133,8 @@ pub struct IndexReport {
 /// Everything a worker needs to turn one file into index operations.
 struct Ctx<'a> {
     writer: &'a IndexWriter,
+    /// The manifest's key names and counts: the new entries share them.
+    interner: &'a Interner,
     fields: Fields,
     paths: &'a PathMap,
     enricher: Enricher<'a>,
@@ -298,6 +297,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
 
     let ctx = Ctx {
         writer: &writer,
+        interner: &old.interner,
         fields,
         paths: &paths,
         enricher: Enricher {
@@ -427,6 +427,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         accounts,
         embed_model: embed_dir,
         files,
+        interner: old.interner.clone(),
     };
     manifest.write_next(dir)?;
     if changed {
@@ -600,32 +601,6 @@ fn process(
         out.entry = old.cloned();
         out
     };
-    if c.stamp.size > MAX_FILE_BYTES {
-        return Ok(skip(
-            out,
-            format!("larger than {} MB", MAX_FILE_BYTES >> 20),
-        ));
-    }
-    let bytes = match std::fs::read(&c.path) {
-        Ok(b) => b,
-        Err(e) => return Ok(skip(out, e.to_string().to_lowercase())),
-    };
-    let sidecar_bytes = c.sidecar.as_ref().and_then(|s| std::fs::read(s).ok());
-    let mut h = Xxh3::new();
-    h.update(&bytes);
-    if let Some(sb) = &sidecar_bytes {
-        h.update(b"\0sidecar\0");
-        h.update(sb);
-    }
-    let hash = h.digest();
-    if let Some(e) = old.filter(|e| e.hash == hash && e.settings == ctx.settings) {
-        out.unchanged = e.docs.len();
-        out.entry = Some(FileEntry {
-            stamp: c.stamp,
-            ..e.clone()
-        });
-        return Ok(out);
-    }
     let repair = |out: &mut Outcome, note: String| {
         let r = Repaired {
             path: display.clone(),
@@ -634,36 +609,30 @@ fn process(
         ctx.observer.event(Event::Repaired(&r));
         out.repaired.push(r);
     };
-    let decoded = match decode(&bytes) {
-        Ok(d) => d,
-        Err(e) => return Ok(skip(out, e.to_string())),
+    let loaded = load_file(c, &ctx.parse, |hash| {
+        old.is_some_and(|e| e.hash == hash && e.settings == ctx.settings)
+    });
+    let Loaded {
+        hash,
+        parsed,
+        notes,
+    } = match loaded {
+        Load::Skipped(reason) => return Ok(skip(out, reason)),
+        Load::Unchanged { .. } => {
+            if let Some(e) = old {
+                out.unchanged = e.docs.len();
+                out.entry = Some(FileEntry {
+                    stamp: c.stamp,
+                    ..e.clone()
+                });
+            }
+            return Ok(out);
+        }
+        Load::Loaded(l) => l,
     };
-    drop(bytes);
-    if let Some(note) = decoded.note.clone() {
+    for note in notes {
         repair(&mut out, note);
     }
-    let sidecar = match (&c.sidecar, &sidecar_bytes) {
-        (Some(path), Some(sb)) => match read_sidecar(path, sb) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                repair(
-                    &mut out,
-                    format!("sidecar {name}: {e}; its metadata was ignored"),
-                );
-                None
-            }
-        },
-        _ => None,
-    };
-    let parsed = match ingest::parse(c.format, &decoded.text, sidecar.as_ref(), &ctx.parse) {
-        Ok(p) => p,
-        Err(reason) => return Ok(skip(out, reason)),
-    };
-    drop(decoded);
     for note in parsed.notes {
         repair(&mut out, note);
     }
@@ -699,7 +668,7 @@ fn process(
             None => None,
         };
         for k in doc.meta.keys() {
-            *keys.entry(Sym::new(k)).or_default() += 1;
+            *keys.entry(ctx.interner.sym(k)).or_default() += 1;
         }
         if let Some(a) = doc.meta.first("account") {
             accounts.insert(a.to_string());
@@ -742,20 +711,10 @@ fn process(
         hash,
         settings: ctx.settings,
         docs: docs.into_iter().collect(),
-        keys: keys.into_iter().collect(),
+        keys: ctx.interner.counts(keys.into_iter().collect()),
         accounts: accounts.into_iter().collect(),
     });
     Ok(out)
-}
-
-fn read_sidecar(path: &Path, bytes: &[u8]) -> std::result::Result<Metadata, String> {
-    let text = decode(bytes).map_err(|e| e.to_string())?.text;
-    if path.extension().is_some_and(|e| e == "json") {
-        parse_json_object(&text)
-    } else {
-        parse_mapping(&text)
-            .map_err(|e| format!("not valid YAML ({})", e.lines().next().unwrap_or("")))
-    }
 }
 
 /// `path` for a whole-file document, `path#row57` for a part.

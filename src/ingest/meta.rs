@@ -32,20 +32,7 @@ const ALIASES: &[(&str, &[&str])] = &[
 #[serde(transparent)]
 pub struct Metadata(BTreeMap<String, Vec<String>>);
 
-/// Lower-cases a key and turns anything but letters and digits into `_`
-/// (`"Account ID"` → `account_id`, `meta.plan` → `meta_plan`), so CSV
-/// headers, YAML keys and `--where` keys meet.
-pub fn normalize_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for c in key.trim().chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_string()
-}
+pub use crate::text::normalize_key;
 
 impl Metadata {
     /// An empty set.

@@ -1,18 +1,19 @@
 //! Ingest: turns files on disk into [`Document`]s made of [`Passage`]s.
 //!
-//! One parser per format (`text`, `cues` for WebVTT/SubRip, `table` for CSV,
+//! One parser per format (`text`, `subtitles` for WebVTT/SubRip, `table` for CSV,
 //! `jsonl`), a shared passage splitter, text decoding, YAML front matter and
 //! sidecars, the CRM accounts join (`accounts`) and file discovery (`walk`).
 //! Nothing here knows about the index.
 
 pub mod accounts;
-pub mod cues;
 pub mod date;
 pub mod decode;
 pub mod enrich;
 pub mod jsonl;
+pub mod load;
 pub mod meta;
 pub mod passage;
+pub mod subtitles;
 pub mod table;
 pub mod text;
 pub mod walk;
@@ -152,8 +153,8 @@ pub fn parse(
 ) -> Result<Parsed, String> {
     match format {
         Format::Text => Ok(text::parse(text)),
-        Format::Vtt => cues::parse_vtt(text, sidecar),
-        Format::Srt => cues::parse_srt(text, sidecar),
+        Format::Vtt => subtitles::parse_vtt(text, sidecar),
+        Format::Srt => subtitles::parse_srt(text, sidecar),
         Format::Csv => table::parse_csv(text, opts),
         Format::Jsonl => jsonl::parse(text, opts),
     }

@@ -1,8 +1,11 @@
 //! Splitting text into passages: a few sentences each (about 80 words, at most
 //! 160), never across a heading, preferring paragraph ends, each with the line
-//! range it came from. Transcripts are split by speaker instead (see `cues`).
+//! range it came from. Transcripts are split by speaker instead (see `subtitles`).
 
 use super::{Location, Passage};
+use crate::text::sentence_ends;
+/// Kept here for the stages that split a passage's sentences.
+pub use crate::text::sentences;
 
 /// Passages close once they reach this many words.
 pub const TARGET_WORDS: usize = 80;
@@ -184,53 +187,6 @@ impl UnitBuilder {
             para_end: false,
         });
     }
-}
-
-/// Byte offsets where sentences end in `text`: after `.`, `!` or `?` (and
-/// closing quotes or brackets) followed by a space and a character that is
-/// not lower case (`e.g. this` does not end a sentence). The space follows
-/// each returned offset.
-pub fn sentence_ends(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut ends = Vec::new();
-    let mut i = 0usize;
-    while i < bytes.len() {
-        if !matches!(bytes[i], b'.' | b'!' | b'?') {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
-        {
-            j += 1;
-        }
-        while text[j..].starts_with(['\u{201d}', '\u{2019}']) {
-            j += 3;
-        }
-        if j < bytes.len() && bytes[j] == b' ' {
-            let next = text[j + 1..].chars().next();
-            if next.is_some_and(|c| !c.is_lowercase()) {
-                ends.push(j);
-            }
-        }
-        i = j;
-    }
-    ends
-}
-
-/// The sentences of a passage's text, verbatim (lines are separate).
-pub fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for line in text.split('\n') {
-        let mut start = 0usize;
-        for end in sentence_ends(line) {
-            out.push(line[start..end].trim());
-            start = end + 1;
-        }
-        out.push(line[start..].trim());
-    }
-    out.retain(|s| !s.is_empty());
-    out
 }
 
 /// Packs units into passages.

@@ -4,9 +4,56 @@
 
 use serde_json::{Value, json};
 
-use super::openai::{Step, StreamError};
+use super::provider::{Provider, Reply, Step, StreamError};
 use super::sse::Event;
 use super::{ChatRequest, Role, Usage};
+
+/// Anthropic's Messages API.
+pub struct Anthropic;
+
+impl Provider for Anthropic {
+    fn url(&self, base: &str) -> String {
+        url(base)
+    }
+
+    fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+        key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        let request = request.header("anthropic-version", VERSION);
+        match key {
+            Some(k) => request.header("x-api-key", k),
+            None => request,
+        }
+    }
+
+    /// Anthropic has no JSON mode: `format` is ignored.
+    fn body(&self, req: &ChatRequest, model: &str, stream: bool, _format: bool) -> Value {
+        body(req, model, stream)
+    }
+
+    fn parse_response(&self, v: &Value) -> Result<Reply, String> {
+        parse_response(v)
+    }
+
+    fn stream_event(&self, ev: &Event) -> Result<Vec<Step>, StreamError> {
+        stream_event(ev)
+    }
+
+    fn error_message(&self, body: &str) -> Option<String> {
+        error_message(body)
+    }
+
+    /// A 429 without `retry-after` is a spend limit, not a rate limit.
+    fn quota_exhausted(&self, _: &str, retry_after: Option<std::time::Duration>) -> bool {
+        retry_after.is_none()
+    }
+
+    fn needs_key(&self, _: &str) -> bool {
+        true
+    }
+}
 
 /// The API version header value.
 pub const VERSION: &str = "2023-06-01";
@@ -45,7 +92,7 @@ pub fn body(req: &ChatRequest, model: &str, stream: bool) -> Value {
 }
 
 /// Text, usage and model of a non-streaming response.
-pub fn parse_response(v: &Value) -> Result<(String, Option<Usage>, Option<String>), String> {
+pub fn parse_response(v: &Value) -> Result<Reply, String> {
     if v["type"] == "error" {
         return Err(error_in(v).unwrap_or_else(|| v.to_string()));
     }
@@ -61,7 +108,11 @@ pub fn parse_response(v: &Value) -> Result<(String, Option<Usage>, Option<String
         prompt_tokens: u["input_tokens"].as_u64().unwrap_or(0),
         completion_tokens: u["output_tokens"].as_u64().unwrap_or(0),
     });
-    Ok((text, usage, v["model"].as_str().map(str::to_string)))
+    Ok(Reply {
+        text,
+        usage,
+        model: v["model"].as_str().map(str::to_string),
+    })
 }
 
 /// Interprets one stream event.
@@ -184,7 +235,9 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.retryable && e.message == "Overloaded (overloaded_error)");
-        let (t, u, _) = parse_response(&json!({"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],"usage":{"input_tokens":3,"output_tokens":4}})).unwrap();
+        let Reply {
+            text: t, usage: u, ..
+        } = parse_response(&json!({"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],"usage":{"input_tokens":3,"output_tokens":4}})).unwrap();
         assert_eq!((t.as_str(), u.unwrap().prompt_tokens), ("ab", 3));
     }
 }

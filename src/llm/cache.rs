@@ -47,12 +47,10 @@ impl Cache {
     /// Stores an entry (failures only cost a future cache miss).
     pub fn put(&self, key: &str, entry: &Entry) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(entry).map_err(std::io::Error::other)?,
-        )?;
-        std::fs::rename(&tmp, self.dir.join(format!("{key}.json")))
+        crate::files::write_atomic(
+            &self.dir.join(format!("{key}.json")),
+            &serde_json::to_vec(entry).map_err(std::io::Error::other)?,
+        )
     }
 
     /// Number of cached entries.

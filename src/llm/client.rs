@@ -16,10 +16,10 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::cache::{Cache, Entry};
-use super::openai::{Step, StreamError};
-use super::settings::{LlmSettings, ProviderKind, WindowSource};
+use super::provider::{self, Provider, Reply, Step, StreamError};
+use super::settings::{LlmSettings, WindowSource};
 use super::window::{Memory, Overflow, overflow};
-use super::{ChatRequest, ChatResponse, Sink, Usage, anthropic, estimate_tokens, openai, sse};
+use super::{ChatRequest, ChatResponse, Sink, Usage, estimate_tokens, sse};
 use crate::error::{Error, Result};
 
 /// Longest `retry-after` honoured; beyond it the computed backoff is used.
@@ -29,6 +29,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// A client for one provider endpoint.
 pub struct Client {
+    /// The provider's wire format.
+    provider: &'static dyn Provider,
     http: reqwest::Client,
     settings: LlmSettings,
     url: String,
@@ -87,16 +89,13 @@ impl Client {
             message,
             attempts: 0,
         };
-        let url = match settings.provider {
-            ProviderKind::OpenAi => openai::url(&settings.base_url),
-            ProviderKind::Anthropic => anthropic::url(&settings.base_url),
-            ProviderKind::Extractive => {
-                return Err(provider_error(
-                    "the extractive provider makes no requests".into(),
-                ));
-            }
+        let Some(provider) = provider::of(settings.provider) else {
+            return Err(provider_error(
+                "the extractive provider makes no requests".into(),
+            ));
         };
-        if settings.api_key.is_none() && needs_key(settings) {
+        let url = provider.url(&settings.base_url);
+        if settings.api_key.is_none() && provider.needs_key(&settings.base_url) {
             return Err(provider_error(format!(
                 "no API key: set {} (or choose another provider with --provider)",
                 settings.api_key_env
@@ -111,6 +110,7 @@ impl Client {
             .map_err(|e| provider_error(format!("cannot set up HTTP: {}", root_cause(&e))))?;
         Ok(Client {
             http,
+            provider,
             settings: settings.clone(),
             url,
             cache,
@@ -140,15 +140,12 @@ impl Client {
     }
 
     fn body(&self, req: &ChatRequest, stream: bool) -> Value {
-        match self.settings.provider {
-            ProviderKind::Anthropic => anthropic::body(req, self.model(), stream),
-            _ => openai::body(
-                req,
-                self.model(),
-                stream,
-                self.format.load(std::sync::atomic::Ordering::Relaxed),
-            ),
-        }
+        self.provider.body(
+            req,
+            self.model(),
+            stream,
+            self.format.load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 
     /// The cache key: provider, model, endpoint and the request (streaming or not).
@@ -197,7 +194,7 @@ impl Client {
                 self.attempt_once(&body).await
             };
             match result {
-                Ok((text, usage, model)) => {
+                Ok(Reply { text, usage, model }) => {
                     if !stream {
                         sink.delta(&text);
                     }
@@ -293,25 +290,12 @@ impl Client {
     }
 
     fn request(&self, body: &Value) -> reqwest::RequestBuilder {
-        let mut r = self
+        let r = self
             .http
             .post(&self.url)
             .header("content-type", "application/json")
             .body(serde_json::to_vec(body).unwrap_or_default());
-        match self.settings.provider {
-            ProviderKind::Anthropic => {
-                r = r.header("anthropic-version", anthropic::VERSION);
-                if let Some(k) = &self.settings.api_key {
-                    r = r.header("x-api-key", k);
-                }
-            }
-            _ => {
-                if let Some(k) = &self.settings.api_key {
-                    r = r.bearer_auth(k);
-                }
-            }
-        }
-        r
+        self.provider.authorize(r, self.settings.api_key.as_deref())
     }
 
     /// Sends the request and turns a non-success status into a [`Failure`].
@@ -331,12 +315,7 @@ impl Client {
     }
 
     fn http_failure(&self, status: u16, headers: &HeaderMap, body: &str) -> Failure {
-        let anthropic = self.settings.provider == ProviderKind::Anthropic;
-        let own = if anthropic {
-            anthropic::error_message(body)
-        } else {
-            openai::error_message(body)
-        };
+        let own = self.provider.error_message(body);
         let snippet: String = body.chars().take(300).collect();
         let message = format!(
             "HTTP {status}: {}",
@@ -352,12 +331,7 @@ impl Client {
         let retry_after = retry_after(headers);
         let mut retryable = matches!(status, 408 | 409 | 429) || status >= 500;
         if status == 429 {
-            let quota = if anthropic {
-                retry_after.is_none()
-            } else {
-                openai::is_quota_exhausted(body)
-            };
-            retryable &= !quota;
+            retryable &= !self.provider.quota_exhausted(body, retry_after);
         }
         match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
             Some("true") => retryable = true,
@@ -379,10 +353,7 @@ impl Client {
         }
     }
 
-    async fn attempt_once(
-        &self,
-        body: &Value,
-    ) -> Result<(String, Option<Usage>, Option<String>), Failure> {
+    async fn attempt_once(&self, body: &Value) -> Result<Reply, Failure> {
         let resp = self.send(body, true).await?;
         let bytes = resp.bytes().await.map_err(|e| Failure::transport(&e))?;
         let malformed = |message: String| Failure {
@@ -394,11 +365,7 @@ impl Client {
         };
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| malformed(format!("the response is not JSON ({e})")))?;
-        let parsed = match self.settings.provider {
-            ProviderKind::Anthropic => anthropic::parse_response(&v),
-            _ => openai::parse_response(&v),
-        };
-        parsed.map_err(malformed)
+        self.provider.parse_response(&v).map_err(malformed)
     }
 
     async fn attempt_stream(
@@ -406,7 +373,7 @@ impl Client {
         body: &Value,
         replay: &mut Replay,
         sink: &mut dyn Sink,
-    ) -> Result<(String, Option<Usage>, Option<String>), Failure> {
+    ) -> Result<Reply, Failure> {
         let resp = self.send(body, false).await?;
         replay.begin();
         let mut parser = sse::Parser::new();
@@ -414,7 +381,6 @@ impl Client {
         let mut usage: Option<Usage> = None;
         let mut model = None;
         let mut done = false;
-        let anthropic = self.settings.provider == ProviderKind::Anthropic;
         let broken = |message: String| Failure {
             status: Some(200),
             message,
@@ -427,18 +393,15 @@ impl Client {
                           sink: &mut dyn Sink|
          -> Result<bool, Failure> {
             for ev in events {
-                let steps = if anthropic {
-                    anthropic::stream_event(&ev)
-                } else {
-                    openai::stream_event(&ev)
-                };
-                let steps = steps.map_err(|StreamError { message, retryable }| Failure {
-                    status: Some(200),
-                    message: format!("error in the stream: {message}"),
-                    retryable,
-                    retry_after: None,
-                    overflow: None,
-                })?;
+                let steps = self.provider.stream_event(&ev).map_err(
+                    |StreamError { message, retryable }| Failure {
+                        status: Some(200),
+                        message: format!("error in the stream: {message}"),
+                        retryable,
+                        retry_after: None,
+                        overflow: None,
+                    },
+                )?;
                 for step in steps {
                     match step {
                         Step::Delta(t) => replay.push(&t, sink),
@@ -474,19 +437,14 @@ impl Client {
                 "the stream ended before the answer was complete".into(),
             ));
         }
-        Ok((replay.current.clone(), usage, model))
+        Ok(Reply {
+            text: replay.current.clone(),
+            usage,
+            model,
+        })
     }
 }
 
-fn needs_key(s: &LlmSettings) -> bool {
-    match s.provider {
-        ProviderKind::Anthropic => true,
-        ProviderKind::OpenAi => s.base_url.contains("api.openai.com"),
-        ProviderKind::Extractive => false,
-    }
-}
-
-/// `retry-after-ms`, else `retry-after` (seconds or an HTTP date).
 fn retry_after(h: &HeaderMap) -> Option<Duration> {
     let get = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {

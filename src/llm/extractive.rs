@@ -2,8 +2,7 @@
 //! picks the sentences of the retrieved passages that share the most (and the
 //! rarest) topic words with it, and quotes them verbatim.
 
-use crate::ingest::passage::sentences;
-use crate::retrieve::query::stems;
+use crate::text::{sentences, stems};
 
 /// A sentence chosen as evidence.
 #[derive(Debug, Clone, PartialEq)]

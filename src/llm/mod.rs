@@ -1,4 +1,5 @@
-//! The LLM layer: providers behind one client (`openai`, `anthropic`), the
+//! The LLM layer: providers behind one client (`openai`, `anthropic`, both
+//! implementing the `provider` trait), the
 //! built-in offline `extractive` answerer, SSE parsing (`sse`), retries and
 //! timeouts (`client`), the response cache (`cache`), prompt templates and
 //! token budgets (`prompts`), personal-data redaction (`redact`), and the
@@ -10,6 +11,7 @@ pub mod client;
 pub mod extractive;
 pub mod openai;
 pub mod prompts;
+pub mod provider;
 pub mod redact;
 pub mod settings;
 pub mod sse;
@@ -18,7 +20,7 @@ pub mod window;
 use serde::{Deserialize, Serialize};
 
 pub use client::Client;
-pub use settings::{LlmFlags, LlmSettings, ProviderKind};
+pub use settings::{LlmFlags, LlmSettings, ProviderKind, RunPolicy};
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

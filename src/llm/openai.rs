@@ -4,23 +4,53 @@
 
 use serde_json::{Value, json};
 
+use super::provider::{Provider, Reply, Step, StreamError};
 use super::sse::Event;
 use super::{ChatRequest, Role, Usage};
 
-/// What one stream event contributes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    Delta(String),
-    Usage(Usage),
-    Model(String),
-    Done,
-}
+/// The OpenAI-compatible provider.
+pub struct OpenAi;
 
-/// A stream event that reports a failure.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StreamError {
-    pub message: String,
-    pub retryable: bool,
+impl Provider for OpenAi {
+    fn url(&self, base: &str) -> String {
+        url(base)
+    }
+
+    fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+        key: Option<&str>,
+    ) -> reqwest::RequestBuilder {
+        match key {
+            Some(k) => request.bearer_auth(k),
+            None => request,
+        }
+    }
+
+    fn body(&self, req: &ChatRequest, model: &str, stream: bool, format: bool) -> Value {
+        body(req, model, stream, format)
+    }
+
+    fn parse_response(&self, v: &Value) -> Result<Reply, String> {
+        parse_response(v)
+    }
+
+    fn stream_event(&self, ev: &Event) -> Result<Vec<Step>, StreamError> {
+        stream_event(ev)
+    }
+
+    fn error_message(&self, body: &str) -> Option<String> {
+        error_message(body)
+    }
+
+    fn quota_exhausted(&self, body: &str, _: Option<std::time::Duration>) -> bool {
+        is_quota_exhausted(body)
+    }
+
+    /// OpenAI's own API needs a key; local servers do not.
+    fn needs_key(&self, base_url: &str) -> bool {
+        base_url.contains("api.openai.com")
+    }
 }
 
 /// `POST {base}/chat/completions` (the base URL includes the version).
@@ -58,7 +88,7 @@ pub fn body(req: &ChatRequest, model: &str, stream: bool, format: bool) -> Value
 }
 
 /// Text, usage and model of a non-streaming response.
-pub fn parse_response(v: &Value) -> Result<(String, Option<Usage>, Option<String>), String> {
+pub fn parse_response(v: &Value) -> Result<Reply, String> {
     if let Some(msg) = error_in(v) {
         return Err(msg);
     }
@@ -70,7 +100,11 @@ pub fn parse_response(v: &Value) -> Result<(String, Option<Usage>, Option<String
         .pointer("/message/content")
         .and_then(Value::as_str)
         .ok_or("the response has no `choices[0].message.content`")?;
-    Ok((text.to_string(), usage(v), model(v)))
+    Ok(Reply {
+        text: text.to_string(),
+        usage: usage(v),
+        model: model(v),
+    })
 }
 
 /// Interprets one stream event.
@@ -188,7 +222,11 @@ mod tests {
     #[test]
     fn responses_chunks_and_errors() {
         let v = json!({"model": "x", "choices": [{"message": {"content": "hi [1]"}}], "usage": {"prompt_tokens": 5, "completion_tokens": 2}});
-        let (t, u, m) = parse_response(&v).unwrap();
+        let Reply {
+            text: t,
+            usage: u,
+            model: m,
+        } = parse_response(&v).unwrap();
         assert_eq!(
             (t.as_str(), u.unwrap().completion_tokens, m.as_deref()),
             ("hi [1]", 2, Some("x"))

@@ -4,11 +4,15 @@
 //! built-in default (`extractive`, which needs no model and no network).
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use crate::config::LlmConfig;
 use crate::error::{Error, Result};
+use crate::llm::cache::Cache;
+use crate::llm::prompts::Prompts;
+use crate::llm::redact::Redactor;
 
 /// The providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,11 +261,6 @@ impl LlmSettings {
         })
     }
 
-    /// Resolves with the process environment.
-    pub fn from_env(flags: &LlmFlags, config: &LlmConfig) -> Result<LlmSettings> {
-        Self::resolve(flags, config, &|k| std::env::var(k).ok())
-    }
-
     /// Uses a window found after resolving (asked of the server, or
     /// learned from its error), unless a flag or the config set one. A
     /// small window also caps the answer's length at a quarter of it.
@@ -281,10 +280,40 @@ impl LlmSettings {
     pub fn window_unknown(&self) -> bool {
         self.context_source == WindowSource::Default
     }
+}
 
-    /// The model name for output (`null` for extractive).
-    pub fn model_name(&self) -> Option<&str> {
-        self.model.as_deref()
+/// How a model run treats what it sends and what comes back, resolved once
+/// from the flags and `insight.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct RunPolicy {
+    /// Answers are cached under the index (`--no-cache` turns it off).
+    pub cache: bool,
+    /// Personal data is redacted before anything is sent: on unless
+    /// `--no-redact` or `[redact] enabled = false`.
+    pub redact: bool,
+    /// Extra regular expressions redacted too (`[redact] patterns`).
+    pub redact_patterns: Vec<String>,
+    /// A folder of prompt templates that replace the built-in ones.
+    pub prompts_dir: Option<PathBuf>,
+}
+
+impl RunPolicy {
+    /// The prompt templates: the built-in ones, overridden file by file.
+    pub fn prompts(&self) -> Prompts {
+        Prompts::discover(self.prompts_dir.as_deref())
+    }
+
+    /// The response cache of the index at `index`, unless caching is off.
+    pub fn cache_for(&self, index: &Path) -> Option<Cache> {
+        self.cache.then(|| Cache::for_index(index))
+    }
+
+    /// The redactor for what is sent; `names` (people to redact) is only
+    /// called when redaction is on.
+    pub fn redactor(&self, names: impl FnOnce() -> Result<Vec<String>>) -> Result<Redactor> {
+        let names = if self.redact { names()? } else { Vec::new() };
+        Redactor::new(self.redact, names, &self.redact_patterns)
+            .map_err(|m| Error::invalid("[redact] patterns", m))
     }
 }
 

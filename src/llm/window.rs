@@ -66,11 +66,8 @@ impl Memory {
         let mut all = self.read();
         all.insert(Self::key(base_url, model), tokens);
         let write = || -> std::io::Result<()> {
-            let dir = self.path.parent().unwrap_or(Path::new("."));
-            std::fs::create_dir_all(dir)?;
-            let tmp = dir.join(format!(".windows.{}.tmp", std::process::id()));
-            std::fs::write(&tmp, serde_json::to_vec_pretty(&all)?)?;
-            std::fs::rename(&tmp, &self.path)
+            std::fs::create_dir_all(self.path.parent().unwrap_or(Path::new(".")))?;
+            crate::files::write_atomic(&self.path, &serde_json::to_vec_pretty(&all)?)
         };
         let _ = write();
     }

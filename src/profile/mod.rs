@@ -26,15 +26,13 @@ use self::crm::{Acct, Crm, Problem, Roles};
 use self::figures::{Distribution, Health, Spread, r4};
 use self::periods::{Changes, PeriodSpec};
 use crate::clock::now_rfc3339;
-use crate::config::Config;
+use crate::config::ProfileConfig;
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::index::Store;
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
 use crate::ingest::meta::normalize_key;
-use crate::llm::cache::Cache;
-use crate::llm::prompts::Prompts;
 use crate::llm::redact::Redaction;
 use crate::llm::window::Memory;
 use crate::llm::{ChatRequest, Client, Message, NoSink, Role, Usage};
@@ -174,8 +172,8 @@ pub fn remembered_accounts(store: &Store) -> Result<(Accounts, String)> {
 
 /// Reads the CRM table for the profile; a config naming a missing column is
 /// an error naming it.
-pub fn read_crm(table: &Accounts, path: &str, config: &Config) -> Result<Crm> {
-    Crm::read(table, &config.profile).map_err(|message| Error::Accounts {
+pub fn read_crm(table: &Accounts, path: &str, columns: &ProfileConfig) -> Result<Crm> {
+    Crm::read(table, columns).map_err(|message| Error::Accounts {
         path: path.into(),
         message,
     })
@@ -279,10 +277,15 @@ pub fn best_customers(
 
 /// Builds the profile offline: figures, themes, best customers, changes,
 /// and template narratives.
-pub fn build(store: &Store, config: &Config, opts: &Options, steps: &dyn Steps) -> Result<Profile> {
+pub fn build(
+    store: &Store,
+    columns: &ProfileConfig,
+    opts: &Options,
+    steps: &dyn Steps,
+) -> Result<Profile> {
     let started = Instant::now();
     let (table, path) = remembered_accounts(store)?;
-    let crm = read_crm(&table, &path, config)?;
+    let crm = read_crm(&table, &path, columns)?;
     let by = normalize_key(&opts.by);
     let mut notes = Vec::new();
     let known_column = |k: &str| crm.accounts.iter().any(|a| a.value(k).is_some());
@@ -507,14 +510,11 @@ pub async fn narrate(
     steps: &dyn Steps,
 ) -> Result<()> {
     let started = Instant::now();
-    let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
+    let prompts = run.policy.prompts();
     let template = prompts.load("profile")?;
     let redactor = run.redactor(store)?;
-    let client = Client::new(
-        run.settings,
-        (!run.no_cache).then(|| Cache::for_index(&store.dir)),
-    )?
-    .remembering(Memory::for_index(&store.dir));
+    let client = Client::new(run.settings, run.policy.cache_for(&store.dir))?
+        .remembering(Memory::for_index(&store.dir));
     profile.provider = run.settings.provider.to_string();
     profile.model = run.settings.model.clone();
     steps.start(profile.groups.len());

@@ -10,10 +10,81 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::best::{Trait, traits};
-use super::crm::{Cell, parse_number, split_values};
+use super::best::{Best, RankBy, Trait, traits};
+use super::crm::{Cell, Problem, parse_number, split_values};
 use super::figures::{Spread, r4};
+use crate::config::ProfileConfig;
+use crate::error::{Error, Result};
+use crate::index::Store;
 use crate::ingest::table::CsvTable;
+use crate::retrieve::Filters;
+
+/// A leads file scored against the best customers, with what it was scored
+/// on.
+pub struct Fit {
+    pub best: Best,
+    pub criteria: Vec<Criterion>,
+    pub scored: Scored,
+    /// The CRM file the best customers come from.
+    pub accounts_file: String,
+    /// CRM values that could not be read.
+    pub problems: Vec<Problem>,
+}
+
+/// What [`score_file`] scores leads against.
+pub struct Against<'a> {
+    pub columns: &'a ProfileConfig,
+    pub filters: &'a Filters,
+    pub rank_by: Option<&'a RankBy>,
+    pub top_accounts: Option<usize>,
+    pub min_support: usize,
+}
+
+/// Scores the leads in `leads` (a CSV file) against the best customers of
+/// the CRM the index remembers.
+pub fn score_file(store: &Store, against: &Against<'_>, leads: &std::path::Path) -> Result<Fit> {
+    let (table, path) = super::remembered_accounts(store)?;
+    let crm = super::read_crm(&table, &path, against.columns)?;
+    let scope = super::in_scope(&crm, against.filters);
+    let Some(rank_by) = super::rank_metric(&crm, against.rank_by) else {
+        return Err(Error::Accounts {
+            path: path.into(),
+            message:
+                "no NPS, ARR or churn column to find the best customers by (map one in [profile])"
+                    .into(),
+        });
+    };
+    let (best, lifts) = super::best_customers(
+        &crm,
+        &scope,
+        &rank_by,
+        against.top_accounts,
+        against.min_support,
+    )
+    .map_err(|m| Error::invalid("--rank-by", format!("{m} in {path}")))?;
+    let ranges: Vec<_> = best
+        .ranges
+        .iter()
+        .map(|r| (r.best.clone(), r.rest_median))
+        .collect();
+    let criteria = criteria(&lifts, &ranges, against.min_support);
+    let leads_error = |message: String| Error::Leads {
+        path: leads.into(),
+        message,
+    };
+    let bytes = std::fs::read(leads).map_err(|e| Error::io(leads, e))?;
+    let text = crate::ingest::decode::decode(&bytes)
+        .map_err(|e| leads_error(e.to_string()))?
+        .text;
+    let scored = score(&text, &criteria).map_err(leads_error)?;
+    Ok(Fit {
+        best,
+        criteria,
+        scored,
+        accounts_file: path,
+        problems: crm.problems,
+    })
+}
 
 /// One criterion of the fit.
 #[derive(Debug, Clone, Serialize, PartialEq)]

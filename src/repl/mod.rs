@@ -13,14 +13,14 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config as EditorConfig, Editor};
 
-use crate::cli::Context;
-use crate::cli::output;
+use crate::app::{LlmChoice, Settings};
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
 use crate::retrieve::Filters;
 use crate::retrieve::groups::groups;
+use crate::term;
 use completer::{InsightHelper, Vocabulary, join_continued};
-use session::{Flow, Session, Start};
+use session::{Flow, Session};
 
 /// The history file: `$XDG_DATA_HOME/insight/history`, else
 /// `~/.local/share/insight/history`.
@@ -53,9 +53,9 @@ fn vocabulary(store: &Store) -> Result<Vocabulary> {
 }
 
 /// Runs the REPL until Ctrl-D or `/quit`.
-pub fn run(ctx: &Context, start: Start) -> Result<ExitCode> {
-    let store = Store::open(&ctx.index)?;
-    let mut session = Session::new(ctx, &store, start)?;
+pub fn run(settings: &Settings, filters: Filters, choice: LlmChoice) -> Result<ExitCode> {
+    let store = Store::open(&settings.index)?;
+    let mut session = Session::new(settings, &store, filters, choice)?;
     let color = anstream::ColorChoice::global() != anstream::ColorChoice::Never
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -77,7 +77,7 @@ pub fn run(ctx: &Context, start: Start) -> Result<ExitCode> {
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
-    output::print(&session.banner()?)?;
+    term::print(&session.banner()?)?;
     loop {
         match editor.readline(&session.prompt()) {
             Ok(input) => {

@@ -1,41 +1,25 @@
 //! A REPL session: the state a conversation carries (filters, lens, turns,
-//! the last answer, the provider) and one handler per command. Answers stream
-//! through a sink that wraps to the terminal; Ctrl-C during an answer drops
-//! the request and returns to the prompt.
+//! the last answer, the provider) and one handler per command. Every command
+//! calls the same `app` entry points as the command line and renders with
+//! `report`; answers stream through a sink that wraps to the terminal, and
+//! Ctrl-C during an answer or a summary drops the request and returns to the
+//! prompt.
 
-use std::io::Write;
 use std::time::Instant;
 
 use super::command::{self, Command};
-use crate::cli::Context;
-use crate::cli::ask_cmd::sources;
-use crate::cli::output::{self, paint, style};
-use crate::cli::search_cmd::render_hit;
-use crate::cli::stats_cmd;
-use crate::config::Config;
+use crate::app::{self, LlmChoice, Model, Settings, SummarizeRequest, defaults};
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::llm::{LlmFlags, LlmSettings, ProviderKind, Sink};
-use crate::report::{self, Format};
+use crate::llm::ProviderKind;
+use crate::report::{self, Format, terminal};
+use crate::retrieve::Filters;
 use crate::retrieve::search::document;
-use crate::retrieve::{Filters, search};
 use crate::synthesize::ask::{Answer, Asker, Turn};
 use crate::synthesize::lens::Lens;
 use crate::synthesize::refine::Quiet;
-use crate::synthesize::summarize::{
-    ModelRun, Options, prepare_model, summarize_offline, summarize_with_model,
-};
-
-/// Passages retrieved per question.
-const ASK_LIMIT: usize = 8;
-
-/// What the session started with.
-pub struct Start {
-    pub filters: Filters,
-    pub llm: LlmFlags,
-    pub no_cache: bool,
-    pub no_redact: bool,
-}
+use crate::term::stream::{Wrap, wrap};
+use crate::term::{self, paint, style};
 
 /// Whether the loop goes on.
 pub enum Flow {
@@ -45,12 +29,11 @@ pub enum Flow {
 
 /// A research session.
 pub struct Session<'a> {
-    ctx: &'a Context,
+    settings: &'a Settings,
     store: &'a Store,
-    config: Config,
-    flags: LlmFlags,
-    no_cache: bool,
-    no_redact: bool,
+    choice: LlmChoice,
+    /// The model answering (its window settled) and its run policy.
+    model: Model,
     pub filters: Filters,
     lens: Lens,
     turns: Vec<Turn>,
@@ -63,20 +46,20 @@ pub struct Session<'a> {
 
 impl<'a> Session<'a> {
     /// Opens a session on `store`.
-    pub fn new(ctx: &'a Context, store: &'a Store, start: Start) -> Result<Session<'a>> {
-        let config = ctx.config()?;
-        let mut settings = LlmSettings::from_env(&start.llm, &config.llm)?;
-        crate::cli::settle_window(&mut settings, &store.dir)?;
-        let embedder = crate::embed::load(&config)?.map(std::sync::Arc::new);
+    pub fn new(
+        settings: &'a Settings,
+        store: &'a Store,
+        filters: Filters,
+        choice: LlmChoice,
+    ) -> Result<Session<'a>> {
+        let model = settings.settled_model(&choice)?;
         let asker = Asker::new(
             store,
-            settings,
-            &config,
-            start.no_cache,
-            start.no_redact,
-            embedder,
+            model.settings.clone(),
+            &model.policy,
+            settings.embedder()?,
         )?;
-        let rt = crate::cli::runtime()?;
+        let rt = app::runtime()?;
         // from now on Ctrl-C outside the line editor reaches the session (which
         // cancels the answer in progress), not the default handler
         #[cfg(unix)]
@@ -84,19 +67,17 @@ impl<'a> Session<'a> {
             let _ = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
         });
         Ok(Session {
-            ctx,
+            settings,
             store,
-            config,
-            flags: start.llm,
-            no_cache: start.no_cache,
-            no_redact: start.no_redact,
-            filters: start.filters,
+            choice,
+            model,
+            filters,
             lens: Lens::Pains,
             turns: Vec::new(),
             last: None,
             asker,
             rt,
-            width: terminal_width(),
+            width: term::width(),
         })
     }
 
@@ -106,10 +87,10 @@ impl<'a> Session<'a> {
         Ok(format!(
             "{} — {} · {} documents · {} accounts · {} · filters: {}\nType a question, or /help for commands. Ctrl-D leaves.\n",
             paint(style::BOLD, "insight"),
-            self.ctx.index.display(),
+            self.settings.index.display(),
             manifest.documents(),
             manifest.accounts().len(),
-            provider_line(self.asker.settings()),
+            terminal::provider_line(self.asker.settings()),
             self.filters
         ))
     }
@@ -128,7 +109,7 @@ impl<'a> Session<'a> {
         let command = match command::parse(line) {
             Ok(c) => c,
             Err(message) => {
-                output::warn(&message);
+                term::warn(&message);
                 return Flow::Continue;
             }
         };
@@ -136,7 +117,7 @@ impl<'a> Session<'a> {
             return Flow::Quit;
         }
         if let Err(e) = self.run(command) {
-            output::error(&e);
+            term::error(&e);
         }
         Flow::Continue
     }
@@ -146,20 +127,23 @@ impl<'a> Session<'a> {
             Command::Empty | Command::Quit => Ok(()),
             Command::Ask(q) => self.ask(&q),
             Command::Search(q) => {
-                let results = search(self.store, &q, &self.filters, 10)?;
-                let mut out = String::new();
-                for (i, hit) in results.hits.iter().enumerate() {
-                    out.push_str(&render_hit(i + 1, hit));
-                }
-                out.push_str(&paint(
-                    style::DIM,
-                    format!(
+                let (results, _) = app::search(
+                    self.settings,
+                    self.store,
+                    &q,
+                    &self.filters,
+                    defaults::SEARCH_LIMIT,
+                    false,
+                )?;
+                term::print_with(|out| {
+                    terminal::hits(out, &results)?;
+                    let count = format!(
                         "{} of {} matching passage(s)\n",
                         results.hits.len(),
                         results.total
-                    ),
-                ));
-                print(&out)
+                    );
+                    out.write_all(paint(style::DIM, count).as_bytes())
+                })
             }
             Command::Summarize(field) => self.summarize(field),
             Command::Lens(None) => {
@@ -186,21 +170,25 @@ impl<'a> Session<'a> {
             Command::Sources => self.sources(),
             Command::Open(n) => self.open(n),
             Command::Provider(p) => {
-                let mut flags = self.flags.clone();
-                flags.provider = Some(p);
-                self.switch(flags)
+                let mut choice = self.choice.clone();
+                choice.flags.provider = Some(p);
+                self.switch(choice)
             }
             Command::Model(m) => {
-                let mut flags = self.flags.clone();
-                flags.model = Some(m);
-                if flags.provider.is_none()
+                let mut choice = self.choice.clone();
+                choice.flags.model = Some(m);
+                if choice.flags.provider.is_none()
                     && self.asker.settings().provider != ProviderKind::Extractive
                 {
-                    flags.provider = Some(self.asker.settings().provider);
+                    choice.flags.provider = Some(self.asker.settings().provider);
                 }
-                self.switch(flags)
+                self.switch(choice)
             }
-            Command::Stats => print(&stats_cmd::render(self.ctx, self.store)?),
+            Command::Stats => {
+                let (stats, kinds) = app::stats(self.store)?;
+                let index = self.settings.index.display().to_string();
+                term::print_with(|out| terminal::stats(out, &index, &stats, &kinds))
+            }
             Command::Help => print(&command::help()),
         }
     }
@@ -211,29 +199,27 @@ impl<'a> Session<'a> {
     }
 
     /// Switches provider or model (the conversation goes on).
-    fn switch(&mut self, flags: LlmFlags) -> Result<()> {
-        let mut settings = LlmSettings::from_env(&flags, &self.config.llm)?;
-        crate::cli::settle_window(&mut settings, &self.store.dir)?;
+    fn switch(&mut self, choice: LlmChoice) -> Result<()> {
+        let model = self.settings.settled_model(&choice)?;
         self.asker = Asker::new(
             self.store,
-            settings,
-            &self.config,
-            self.no_cache,
-            self.no_redact,
+            model.settings.clone(),
+            &model.policy,
             self.asker.embedder(), // the model stays loaded
         )?;
-        self.flags = flags;
+        self.choice = choice;
+        self.model = model;
         print(&format!(
             "now answering with {}\n",
-            provider_line(self.asker.settings())
+            terminal::provider_line(self.asker.settings())
         ))
     }
 
     /// A question: retrieve, stream the answer (Ctrl-C cancels), then sources.
     fn ask(&mut self, question: &str) -> Result<()> {
-        let hits = self
-            .asker
-            .retrieve(question, &self.filters, ASK_LIMIT, &self.turns)?;
+        let hits =
+            self.asker
+                .retrieve(question, &self.filters, defaults::ASK_LIMIT, &self.turns)?;
         let mut sink = Wrap::new(self.width);
         let started = Instant::now();
         let (asker, filters, turns) = (&mut self.asker, &self.filters, &self.turns);
@@ -253,14 +239,15 @@ impl<'a> Session<'a> {
             return Ok(());
         };
         let answer = answer?;
-        let mut out = String::from("\n");
-        out.push_str(&sources(&answer));
-        print(&out)?;
+        term::print_with(|out| {
+            out.write_all(b"\n")?;
+            terminal::sources(out, &answer)
+        })?;
         for n in &answer.notes {
-            output::note(n);
+            term::note(n);
         }
-        if self.ctx.verbose > 0 {
-            output::note(&format!(
+        if self.settings.verbose > 0 {
+            term::note(&format!(
                 "{} prompt + {} completion tokens{} · {:.2} s",
                 answer.usage.prompt_tokens,
                 answer.usage.completion_tokens,
@@ -290,32 +277,8 @@ impl<'a> Session<'a> {
         } else {
             &a.citations
         };
-        let mut out = String::new();
-        for c in list {
-            let who = c
-                .account_name
-                .clone()
-                .or_else(|| c.account.clone())
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "[{}] {}:{} {}\n",
-                c.n,
-                paint(style::PATH, &c.path),
-                paint(style::LOCATION, &c.location),
-                paint(
-                    style::DIM,
-                    [Some(who), c.segment.clone(), c.speaker.clone()]
-                        .into_iter()
-                        .flatten()
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                )
-            ));
-            out.push_str(&wrap(&c.text, self.width, "    "));
-            out.push_str("\n\n");
-        }
-        print(&out)
+        let width = self.width;
+        term::print_with(|out| terminal::passages(out, list, &|t| wrap(t, width, "    ")))
     }
 
     /// The document around citation `n` of the last answer.
@@ -329,251 +292,42 @@ impl<'a> Session<'a> {
             .iter()
             .position(|p| p.location == cited.location && p.text == cited.text)
             .unwrap_or(0);
-        let (from, to) = (at.saturating_sub(3), (at + 4).min(passages.len()));
-        let mut out = format!(
-            "{} — {} passage(s)\n",
-            paint(style::PATH, &cited.path),
-            passages.len()
-        );
-        if from > 0 {
-            out.push_str(&paint(style::DIM, format!("… {from} passage(s) before\n")));
-        }
-        for (i, p) in passages.iter().enumerate().take(to).skip(from) {
-            let marker = if i == at {
-                paint(style::MATCH, "▶")
-            } else {
-                " ".to_string()
-            };
-            let speaker = p
-                .field("speaker")
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "{marker} {}{}\n",
-                paint(style::LOCATION, &p.location),
-                paint(style::DIM, speaker)
-            ));
-            out.push_str(&wrap(&p.text, self.width, "    "));
-            out.push('\n');
-        }
-        if to < passages.len() {
-            out.push_str(&paint(
-                style::DIM,
-                format!("… {} passage(s) after\n", passages.len() - to),
-            ));
-        }
-        print(&out)
+        let width = self.width;
+        term::print_with(|out| {
+            terminal::around(out, &cited.path, &passages, at, &|t| wrap(t, width, "    "))
+        })
     }
 
-    /// `/summarize [FIELD]` through the current lens and filters.
+    /// `/summarize [FIELD]` through the current lens and filters: what
+    /// `insight summarize` prints, in Markdown.
     fn summarize(&mut self, field: Option<String>) -> Result<()> {
-        let opts = Options {
-            by: crate::ingest::meta::normalize_key(field.as_deref().unwrap_or("segment")),
+        let request = SummarizeRequest {
+            by: field.unwrap_or_else(|| defaults::GROUP_BY.to_string()),
             lens: self.lens,
             filters: self.filters.clone(),
-            top: 5,
-            internal: self.config.summarize.internal_speakers.clone(),
-            embedder: self.asker.embedder(),
-            product_names: self.config.summarize.product_names.clone(),
-            sample_seed: self.config.summarize.sample_seed,
+            top: defaults::TOP_THEMES,
+            compare: false,
+            max_tokens_total: None,
         };
-        let settings = self.asker.settings().clone();
-        let summary = if settings.provider == ProviderKind::Extractive {
-            summarize_offline(self.store, &opts, false)?
-        } else {
-            let run = ModelRun {
-                settings: &settings,
-                config: &self.config,
-                no_cache: self.no_cache,
-                no_redact: self.no_redact,
-                max_tokens_total: None,
-            };
-            let prepared = prepare_model(self.store, &opts, &run)?;
-            let store = self.store;
-            let outcome = self.rt.block_on(async {
-                tokio::select! {
-                    r = summarize_with_model(store, &opts, &run, prepared, false, &Quiet) => Some(r),
-                    _ = tokio::signal::ctrl_c() => None,
-                }
-            });
-            match outcome {
-                Some(r) => r?,
-                None => return print(&paint(style::DIM, "(cancelled)\n")),
+        let job = app::prepare_summary(self.settings, self.store, request, self.model.clone())?;
+        let store = self.store;
+        let outcome = self.rt.block_on(async {
+            tokio::select! {
+                r = job.run(store, &Quiet) => Some(r),
+                _ = tokio::signal::ctrl_c() => None,
             }
+        });
+        let Some(summary) = outcome else {
+            return print(&paint(style::DIM, "(cancelled)\n"));
         };
+        let summary = summary?;
         for s in &summary.run.skipped {
-            output::warn(s);
+            term::warn(s);
         }
-        print(&report::render(&summary, Format::Md))
-    }
-}
-
-fn provider_line(s: &LlmSettings) -> String {
-    match (&s.provider, &s.model) {
-        (ProviderKind::Extractive, _) => "extractive (offline)".to_string(),
-        (p, Some(m)) => format!("{p} · {m}"),
-        (p, None) => p.to_string(),
+        term::print_with(|out| report::render(out, &summary, Format::Md))
     }
 }
 
 fn print(text: &str) -> Result<()> {
-    output::print(text)
-}
-
-fn terminal_width() -> Option<usize> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
-    }
-    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0).clamp(40, 120))
-}
-
-/// `text` wrapped to `width` (if any), each line starting with `indent`.
-fn wrap(text: &str, width: Option<usize>, indent: &str) -> String {
-    let mut w = Wrap::new(width.map(|w| w.saturating_sub(indent.len())));
-    w.buffer = Some(String::new());
-    w.delta(text);
-    w.finish();
-    let body = w.buffer.unwrap_or_default();
-    body.trim_end()
-        .lines()
-        .map(|l| format!("{indent}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A sink that prints a streamed answer word by word, wrapping at the
-/// terminal's width (or writes into `buffer`).
-struct Wrap {
-    width: Option<usize>,
-    col: usize,
-    word: String,
-    /// A space is owed before the next word (unless the line wraps there).
-    space: bool,
-    /// Leading spaces of the current line.
-    indent: usize,
-    printed: bool,
-    buffer: Option<String>,
-}
-
-impl Wrap {
-    fn new(width: Option<usize>) -> Wrap {
-        Wrap {
-            width,
-            col: 0,
-            word: String::new(),
-            space: false,
-            indent: 0,
-            printed: false,
-            buffer: None,
-        }
-    }
-
-    fn emit(&mut self, s: &str) {
-        match &mut self.buffer {
-            Some(b) => b.push_str(s),
-            None => {
-                let mut out = anstream::stdout().lock();
-                let _ = out.write_all(s.as_bytes());
-                let _ = out.flush();
-            }
-        }
-        self.printed = true;
-    }
-
-    fn flush_word(&mut self) {
-        if self.word.is_empty() {
-            return;
-        }
-        let len = self.word.chars().count();
-        let gap = usize::from(self.space);
-        if self
-            .width
-            .is_some_and(|w| self.col > self.indent && self.col + gap + len > w)
-        {
-            self.emit("\n");
-            self.col = 0;
-            self.indent = 0;
-        } else if self.space {
-            self.emit(" ");
-            self.col += 1;
-        }
-        self.space = false;
-        let word = std::mem::take(&mut self.word);
-        self.emit(&word);
-        self.col += len;
-    }
-
-    /// Prints what is held back and ends the line.
-    fn finish(&mut self) {
-        self.flush_word();
-        self.space = false;
-        if self.printed && self.col > 0 {
-            self.emit("\n");
-            self.col = 0;
-        }
-        self.indent = 0;
-    }
-}
-
-impl Sink for Wrap {
-    fn delta(&mut self, text: &str) {
-        for c in text.chars() {
-            match c {
-                '\n' => {
-                    self.flush_word();
-                    self.space = false;
-                    self.emit("\n");
-                    self.col = 0;
-                    self.indent = 0;
-                }
-                // indentation at the start of a line is kept
-                ' ' if self.word.is_empty() && !self.space && self.col == self.indent => {
-                    self.emit(" ");
-                    self.col += 1;
-                    self.indent += 1;
-                }
-                ' ' => {
-                    self.flush_word();
-                    self.space = self.col > 0;
-                }
-                c => self.word.push(c),
-            }
-        }
-    }
-
-    fn restart(&mut self) {
-        self.finish();
-        self.emit("\n");
-    }
-
-    fn notice(&mut self, message: &str) {
-        self.finish();
-        output::note(message);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wraps_words_at_the_width() {
-        assert_eq!(
-            wrap("one two three four five", Some(13), ""),
-            "one two three\nfour five"
-        );
-        assert_eq!(wrap("keep\nlines", None, "  "), "  keep\n  lines");
-        assert_eq!(
-            wrap("Group\n  \"quote one\" [1]", Some(40), ""),
-            "Group\n  \"quote one\" [1]"
-        );
-        let mut w = Wrap::new(Some(10));
-        w.buffer = Some(String::new());
-        w.delta("stream");
-        w.delta("ed words arr");
-        w.delta("ive in pieces");
-        w.finish();
-        assert_eq!(w.buffer.unwrap(), "streamed\nwords\narrive in\npieces\n");
-    }
+    term::print(text)
 }

@@ -1,15 +1,21 @@
-//! Renderers for summaries: Markdown (readable on a terminal), JSON (the
-//! contract's schema), CSV (one row per theme) and a self-contained HTML page
-//! with a bar chart per group. Only verified quotes appear in Markdown, CSV
-//! and HTML.
+//! Every rendering, to any `io::Write`: summaries as Markdown (readable on a
+//! terminal), JSON (the contract's schema), CSV (one row per theme) and a
+//! self-contained HTML page with a bar chart per group; profiles as
+//! Markdown, JSON and HTML; scored leads; and the terminal output of
+//! answers, hits, stats and dry runs (`terminal`, `json`, `style`). Only
+//! verified quotes appear in Markdown, CSV and HTML.
 
 mod csv;
 mod html;
+pub mod json;
 mod markdown;
 mod profile_html;
 mod profile_md;
+pub mod style;
+pub mod terminal;
 
 use std::fmt;
+use std::io::{self, Write};
 use std::str::FromStr;
 
 use crate::synthesize::summarize::Summary;
@@ -50,28 +56,49 @@ impl fmt::Display for Format {
     }
 }
 
-/// Renders `s` in `format`.
-pub fn render(s: &Summary, format: Format) -> String {
+/// Renders `s` in `format` to `out`.
+pub fn render(out: &mut dyn Write, s: &Summary, format: Format) -> io::Result<()> {
     match format {
-        Format::Md => markdown::render(s),
-        Format::Json => serde_json::to_string_pretty(s)
-            .map(|j| j + "\n")
-            .unwrap_or_default(),
-        Format::Csv => csv::render(s),
-        Format::Html => html::render(s),
+        Format::Md => out.write_all(markdown::render(s).as_bytes()),
+        Format::Json => write_json(out, s),
+        Format::Csv => out.write_all(csv::render(s).as_bytes()),
+        Format::Html => out.write_all(html::render(s).as_bytes()),
     }
 }
 
 /// Renders an Ideal Client Profile in `format` (md, json or html; the
-/// command refuses csv).
-pub fn render_profile(p: &crate::profile::Profile, format: Format) -> String {
+/// command refuses csv) to `out`.
+pub fn render_profile(
+    out: &mut dyn Write,
+    p: &crate::profile::Profile,
+    format: Format,
+) -> io::Result<()> {
     match format {
-        Format::Json => serde_json::to_string_pretty(p)
-            .map(|j| j + "\n")
-            .unwrap_or_default(),
-        Format::Html => profile_html::render(p),
-        _ => profile_md::render(p),
+        Format::Json => write_json(out, p),
+        Format::Html => out.write_all(profile_html::render(p).as_bytes()),
+        _ => out.write_all(profile_md::render(p).as_bytes()),
     }
+}
+
+/// Leads scored against the profile, as CSV or JSON.
+pub fn render_prospects(
+    out: &mut dyn Write,
+    fit: &crate::profile::prospects::Fit,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Json => write_json(out, &json::prospects(fit)),
+        _ => {
+            let csv = crate::profile::prospects::to_csv(&fit.scored).map_err(io::Error::other)?;
+            out.write_all(csv.as_bytes())
+        }
+    }
+}
+
+/// `value` as pretty JSON and a newline.
+pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// The quotes a reader may see: verified ones only.

@@ -9,11 +9,11 @@
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, QueryParser, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, Term};
 
-use crate::index::schema::{Fields, text_analyzer};
-use crate::ingest::meta::normalize_key;
+use crate::index::schema::Fields;
+use crate::text::normalize_key;
+pub use crate::text::{is_stop_word, stems};
 
 /// How the query text was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -27,29 +27,6 @@ pub enum Mode {
 pub struct Parsed {
     pub query: Box<dyn Query>,
     pub mode: Mode,
-}
-
-/// Words that carry no topic in an English question.
-#[rustfmt::skip]
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how",
-    "i", "if", "in", "into", "is", "it", "its", "just", "me", "mention", "mentioned", "more",
-    "most", "my", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own",
-    "said", "same", "say", "says", "she", "should", "so", "some", "such", "tell", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to",
-    "too", "under", "until", "up", "us", "very", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-    // generic in customer-research questions
-    "customer", "customers", "client", "clients", "talk", "talked", "feedback", "want", "wants",
-    "wanted",
-];
-
-/// Whether `word` (lower case) is a stop word of questions.
-pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
 }
 
 /// Builds the query for `text`. `None` when it has nothing to search for.
@@ -187,21 +164,10 @@ pub fn topic_words(text: &str, implied: &[String]) -> Vec<String> {
         .collect();
     let content: Vec<String> = words
         .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !implied.contains(w))
+        .filter(|w| !is_stop_word(w) && !implied.contains(w))
         .cloned()
         .collect();
     if content.is_empty() { words } else { content }
-}
-
-/// The stemmed, accent-folded forms of `text`'s words, as the index stores them.
-pub fn stems(text: &str) -> Vec<String> {
-    let mut analyzer = text_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
 }
 
 /// Terms of `text` as the index analysed them.

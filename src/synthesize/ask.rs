@@ -11,18 +11,17 @@ use tantivy::Term;
 
 use super::cite::{CleaningSink, Finisher};
 use super::context::{is_internal, passage_line};
-use crate::config::Config;
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::llm::cache::Cache;
 use crate::llm::extractive::{Candidate, best_sentences};
-use crate::llm::prompts::{Prompts, Template};
+use crate::llm::prompts::Template;
 use crate::llm::redact::{Redaction, Redactor};
 use crate::llm::settings::WindowSource;
 use crate::llm::window::{self, Memory};
 use crate::llm::{
-    ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, Sink, Usage, estimate_tokens,
+    ChatRequest, Client, LlmSettings, Message, ProviderKind, Role, RunPolicy, Sink, Usage,
+    estimate_tokens,
 };
 use crate::retrieve::groups::person_names;
 use crate::retrieve::hybrid::search_hybrid;
@@ -102,10 +101,7 @@ pub struct Answer {
 pub struct Asker<'a> {
     store: &'a Store,
     settings: LlmSettings,
-    client: Option<Client>,
-    template: Template,
-    redactor: Redactor,
-    redaction: Redaction,
+    answerer: Answerer,
     /// The local embedding model, when configured: retrieval is hybrid.
     embedder: Option<Arc<Embedder>>,
 }
@@ -117,34 +113,24 @@ impl<'a> Asker<'a> {
     pub fn new(
         store: &'a Store,
         settings: LlmSettings,
-        config: &Config,
-        no_cache: bool,
-        no_redact: bool,
+        policy: &RunPolicy,
         embedder: Option<Arc<Embedder>>,
     ) -> Result<Asker<'a>> {
-        let client = match settings.provider {
-            ProviderKind::Extractive => None,
-            _ => Some(
-                Client::new(&settings, (!no_cache).then(|| Cache::for_index(&store.dir)))?
+        // the extractive answerer sends nothing: no client, prompt or names
+        let answerer = match settings.provider {
+            ProviderKind::Extractive => Answerer::Extractive,
+            _ => Answerer::Model(Box::new(ModelAnswerer {
+                client: Client::new(&settings, policy.cache_for(&store.dir))?
                     .remembering(Memory::for_index(&store.dir)),
-            ),
+                template: policy.prompts().load("ask")?,
+                redactor: policy.redactor(|| person_names(store))?,
+                redaction: Redaction::default(),
+            })),
         };
-        let template = Prompts::discover(config.llm.prompts_dir.as_deref()).load("ask")?;
-        let enabled = !no_redact && config.redact.enabled.unwrap_or(true);
-        let names = if enabled && client.is_some() {
-            person_names(store)?
-        } else {
-            Vec::new()
-        };
-        let redactor = Redactor::new(enabled, names, &config.redact.patterns)
-            .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))?;
         Ok(Asker {
             store,
             settings,
-            client,
-            template,
-            redactor,
-            redaction: Redaction::default(),
+            answerer,
             embedder,
         })
     }
@@ -201,12 +187,17 @@ impl<'a> Asker<'a> {
             sink.delta(&text);
             return Ok(self.empty_answer(question, text));
         }
-        if self.client.is_none() {
-            let answer = self.extractive(question, hits, filters)?;
-            sink.delta(&answer.text);
-            return Ok(answer);
-        }
-        let answer = self.ask_model(question, hits, history, stream, sink).await;
+        let model = match &mut self.answerer {
+            Answerer::Extractive => {
+                let answer = self.extractive(question, hits, filters)?;
+                sink.delta(&answer.text);
+                return Ok(answer);
+            }
+            Answerer::Model(m) => m,
+        };
+        let answer = model
+            .ask(&self.settings, question, hits, history, stream, sink)
+            .await;
         // the server named a smaller window than planned: fit it, once
         let (plan, served) = match &answer {
             Err(e @ Error::ContextWindow { window, .. }) => {
@@ -221,7 +212,9 @@ impl<'a> Asker<'a> {
         sink.notice(&format!(
             "the model's context window is {served} tokens; asking again with the passages that fit"
         ));
-        self.ask_model(question, hits, history, stream, sink).await
+        model
+            .ask(&self.settings, question, hits, history, stream, sink)
+            .await
     }
 
     fn empty_answer(&self, question: &str, text: String) -> Answer {
@@ -259,7 +252,7 @@ impl<'a> Asker<'a> {
                 let df = searcher
                     .doc_freq(&Term::from_field_text(self.store.fields.text, &s))
                     .unwrap_or(0) as f32;
-                let idf = (1.0 + (total - df + 0.5) / (df + 0.5)).ln();
+                let idf = crate::text::idf(total, df);
                 terms.push((s, idf));
             }
         }
@@ -334,9 +327,50 @@ impl<'a> Asker<'a> {
             notes: Vec::new(),
         })
     }
+}
 
-    async fn ask_model(
+fn account_label(h: &Hit) -> String {
+    let seg = h
+        .field("segment")
+        .map(|s| format!(", {s}"))
+        .unwrap_or_default();
+    match (h.field("account_name"), h.field("account")) {
+        (Some(name), Some(id)) => format!("{name} ({id}{seg})"),
+        (None, Some(id)) => format!(
+            "{id}{}",
+            h.field("segment")
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+        _ => format!(
+            "{}{}",
+            h.path,
+            h.field("segment")
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        ),
+    }
+}
+/// Who answers: insight's own extractive answerer, or a model (its client,
+/// prompt and redaction). [`Asker::ask`] branches on it once.
+enum Answerer {
+    Extractive,
+    Model(Box<ModelAnswerer>),
+}
+
+/// A model answering: the client, the `ask` prompt, and the redaction of
+/// what is sent (the same placeholders throughout a conversation).
+struct ModelAnswerer {
+    client: Client,
+    template: Template,
+    redactor: Redactor,
+    redaction: Redaction,
+}
+
+impl ModelAnswerer {
+    async fn ask(
         &mut self,
+        settings: &LlmSettings,
         question: &str,
         hits: &[Hit],
         history: &[Turn],
@@ -352,10 +386,9 @@ impl<'a> Asker<'a> {
             ("today", &today),
         ]);
         // room for the answer, a safety margin and the retry's reminder
-        let budget = self
-            .settings
+        let budget = settings
             .context_tokens
-            .saturating_sub(self.settings.max_output_tokens + 64 + estimate_tokens(RETRY_REMINDER));
+            .saturating_sub(settings.max_output_tokens + 64 + estimate_tokens(RETRY_REMINDER));
         let mut messages: Vec<Message> = Vec::new();
         let fixed = estimate_tokens(&system) + estimate_tokens(&user_empty);
         let mut history_tokens = 0;
@@ -424,14 +457,11 @@ impl<'a> Asker<'a> {
         let mut request = ChatRequest {
             system,
             messages,
-            max_tokens: self.settings.max_output_tokens,
-            temperature: self.settings.temperature,
+            max_tokens: settings.max_output_tokens,
+            temperature: settings.temperature,
             json_schema: None,
         };
-        let client = self
-            .client
-            .as_ref()
-            .ok_or_else(|| crate::error::Error::invalid("--provider", "no client"))?;
+        let client = &self.client;
         let texts: Vec<&str> = used.iter().map(|h| h.text.as_str()).collect();
         let finisher = Finisher::new(&self.redaction, &texts);
         let mut cleaner = CleaningSink::new(sink, &finisher);
@@ -486,8 +516,8 @@ impl<'a> Asker<'a> {
             text: finished.text.trim().to_string(),
             citations,
             passages,
-            provider: self.settings.provider,
-            model: response.model.or_else(|| self.settings.model.clone()),
+            provider: settings.provider,
+            model: response.model.or_else(|| settings.model.clone()),
             usage,
             cached: response.cached,
             removed_citations: finished.removed,
@@ -495,28 +525,5 @@ impl<'a> Asker<'a> {
             dropped_for_budget: hits.len() - used.len(),
             notes,
         })
-    }
-}
-
-fn account_label(h: &Hit) -> String {
-    let seg = h
-        .field("segment")
-        .map(|s| format!(", {s}"))
-        .unwrap_or_default();
-    match (h.field("account_name"), h.field("account")) {
-        (Some(name), Some(id)) => format!("{name} ({id}{seg})"),
-        (None, Some(id)) => format!(
-            "{id}{}",
-            h.field("segment")
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        ),
-        _ => format!(
-            "{}{}",
-            h.path,
-            h.field("segment")
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        ),
     }
 }

@@ -19,16 +19,14 @@ use super::offline::{Units, extract};
 use super::refine::{self, Asking, Namer, Plan, Progress};
 use super::themes::{Draft, GroupTheme, Theme, rank};
 use crate::clock::now_rfc3339;
-use crate::config::Config;
 use crate::embed::Embedder;
 use crate::error::Result;
 use crate::index::Store;
-use crate::llm::cache::Cache;
-use crate::llm::prompts::{Prompts, Template};
+use crate::llm::prompts::Template;
 use crate::llm::redact::{Redaction, Redactor};
 use crate::llm::settings::WindowSource;
 use crate::llm::window::Memory;
-use crate::llm::{Client, LlmSettings, Usage};
+use crate::llm::{Client, LlmSettings, RunPolicy, Usage};
 use crate::retrieve::Filters;
 use crate::retrieve::groups::{groups, person_names};
 use crate::retrieve::query::stems;
@@ -169,7 +167,7 @@ pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<(V
                     .reduce(f32::min)
             })
             .unwrap_or(0.0);
-        (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+        crate::text::idf(n, d)
     };
     let excluded = excluded_words(store, opts, ev);
     let embed = opts
@@ -569,24 +567,14 @@ impl Summary {
 /// Settings of a run with a model (a summary, or `profile`'s narratives).
 pub struct ModelRun<'a> {
     pub settings: &'a LlmSettings,
-    pub config: &'a Config,
-    pub no_cache: bool,
-    pub no_redact: bool,
+    pub policy: &'a RunPolicy,
     pub max_tokens_total: Option<u64>,
 }
 
 impl ModelRun<'_> {
-    /// The redactor for what is sent: on unless `--no-redact` or
-    /// `[redact] enabled = false`, with the index's speaker names.
+    /// The redactor for what is sent, with the index's speaker names.
     pub fn redactor(&self, store: &Store) -> Result<Redactor> {
-        let enabled = !self.no_redact && self.config.redact.enabled.unwrap_or(true);
-        let names = if enabled {
-            person_names(store)?
-        } else {
-            Vec::new()
-        };
-        Redactor::new(enabled, names, &self.config.redact.patterns)
-            .map_err(|m| crate::error::Error::invalid("[redact] patterns", m))
+        self.policy.redactor(|| person_names(store))
     }
 }
 
@@ -605,8 +593,7 @@ pub struct ModelPrepared {
 /// Finds the themes offline and plans the naming calls, without calling
 /// anything.
 pub fn prepare_model(store: &Store, opts: &Options, run: &ModelRun<'_>) -> Result<ModelPrepared> {
-    let prompts = Prompts::discover(run.config.llm.prompts_dir.as_deref());
-    let template = prompts.load(opts.lens.name())?;
+    let template = run.policy.prompts().load(opts.lens.name())?;
     let redactor = run.redactor(store)?;
     let prep = prepare(store, opts)?;
     let (drafts, units) = offline_drafts(store, opts, &prep.evidence)?;
@@ -661,11 +648,8 @@ pub async fn summarize_with_model(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = Instant::now();
-    let client = Client::new(
-        run.settings,
-        (!run.no_cache).then(|| Cache::for_index(&store.dir)),
-    )?
-    .remembering(Memory::for_index(&store.dir));
+    let client = Client::new(run.settings, run.policy.cache_for(&store.dir))?
+        .remembering(Memory::for_index(&store.dir));
     let mut prepared = prepared;
     let mut settings = run.settings.clone();
     let mut replanned = false;

@@ -707,7 +707,7 @@ async fn a_small_context_drops_whole_passages_never_cuts_one() {
 async fn follow_up_questions_carry_the_previous_turn() {
     use insight::config::Config;
     use insight::index::Store;
-    use insight::llm::{LlmFlags, LlmSettings, NoSink};
+    use insight::llm::{LlmFlags, LlmSettings, NoSink, RunPolicy};
     use insight::retrieve::Filters;
     use insight::synthesize::ask::{Asker, Turn};
 
@@ -725,7 +725,13 @@ async fn follow_up_questions_carry_the_previous_turn() {
         ..Default::default()
     };
     let settings = LlmSettings::resolve(&flags, &config.llm, &|_| None).unwrap();
-    let mut asker = Asker::new(&store, settings, &config, true, false, None).unwrap();
+    let policy = RunPolicy {
+        cache: false,
+        redact: config.redact.enabled.unwrap_or(true),
+        redact_patterns: config.redact.patterns.clone(),
+        prompts_dir: config.llm.prompts_dir.clone(),
+    };
+    let mut asker = Asker::new(&store, settings, &policy, None).unwrap();
     let history = vec![Turn {
         question: "What do enterprise accounts say about provisioning?".into(),
         answer: "They create every user by hand [1].".into(),
