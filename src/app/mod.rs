@@ -5,6 +5,7 @@
 //! either; [`defaults`] holds every default both shells use. Nothing here
 //! prints: the shells render results with `report` and print with `term`.
 
+pub mod doctor;
 pub mod settings;
 
 use std::path::Path;

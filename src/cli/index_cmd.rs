@@ -1,38 +1,15 @@
 //! `insight index`: runs the incremental indexer with a progress bar and
 //! live warnings, then prints the outcome.
 
-use indicatif::ProgressBar;
 use serde_json::json;
 
 use super::args::IndexArgs;
 use crate::app::Settings;
 use crate::error::{Error, ExitCode, Result};
-use crate::index::writer::{EmbedChoice, Event, Observer};
+use crate::index::writer::EmbedChoice;
 use crate::index::{self, IndexOptions};
+use crate::term::progress::Indexing;
 use crate::term::{self, human_ms, paint, style};
-
-/// Turns indexing events into a progress bar and warnings on stderr.
-struct Reporter {
-    bar: ProgressBar,
-    quiet: bool,
-}
-
-impl Observer for Reporter {
-    fn event(&self, event: Event<'_>) {
-        match event {
-            Event::Start { files } => self.bar.set_length(files),
-            Event::Advance => self.bar.inc(1),
-            Event::Skipped(s) if !self.quiet => self
-                .bar
-                .suspend(|| term::warn(&format!("skipped {}: {}", s.path, s.reason))),
-            Event::Repaired(r) if !self.quiet => self
-                .bar
-                .suspend(|| term::warn(&format!("{}: {}", r.path, r.note))),
-            Event::Notice(n) if !self.quiet => self.bar.suspend(|| term::note(n)),
-            _ => {}
-        }
-    }
-}
 
 /// Runs the command.
 pub fn run(settings: &Settings, args: &IndexArgs) -> Result<ExitCode> {
@@ -53,16 +30,9 @@ pub fn run(settings: &Settings, args: &IndexArgs) -> Result<ExitCode> {
             EmbedChoice::Keep
         },
     };
-    let bar = term::progress_bar(
-        settings.quiet,
-        "{spinner} indexing {pos}/{len} files {wide_bar} {eta}",
-    );
-    let reporter = Reporter {
-        bar,
-        quiet: settings.quiet,
-    };
+    let reporter = Indexing::new(settings.quiet);
     let report = index::run(&settings.index, &opts, &reporter)?;
-    reporter.bar.finish_and_clear();
+    reporter.finish();
     if args.json {
         term::print_json(&json!({
             "documents": report.documents,

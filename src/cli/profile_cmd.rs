@@ -2,14 +2,13 @@
 //! narratives by a model when one is configured) and renders it, or scores
 //! a leads file against it (`--prospects`). Ends with one line on stderr.
 
-use indicatif::ProgressBar;
-
 use super::args::ProfileArgs;
 use crate::app::{self, ProfileRequest, Settings};
 use crate::error::{Error, ExitCode, Result};
 use crate::index::Store;
-use crate::profile::{self, Steps};
+use crate::profile;
 use crate::report::{self, Format};
+use crate::term::progress::Steps;
 use crate::term::{self, human_ms};
 
 /// Runs the command.
@@ -45,14 +44,14 @@ pub fn run(settings: &Settings, args: &ProfileArgs) -> Result<ExitCode> {
         ));
     }
     let model = settings.settled_model(&super::llm_choice(&args.llm))?;
-    let bar = Bar::new(settings.quiet);
+    let bar = Steps::new(settings.quiet);
     let built = app::profile(settings, &store, &request, &bar);
-    bar.bar.finish_and_clear();
+    bar.finish();
     let mut prof = built?;
     if model.is_model() {
-        let bar = Bar::new(settings.quiet);
+        let bar = Steps::new(settings.quiet);
         let done = app::runtime()?.block_on(app::narrate(&store, &mut prof, &model, &bar));
-        bar.bar.finish_and_clear();
+        bar.finish();
         done?;
     }
     term::emit(args.out.as_deref(), |out| {
@@ -135,29 +134,4 @@ fn prospects(
         ));
     }
     Ok(ExitCode::Success)
-}
-
-/// A progress bar over the steps of a profile.
-struct Bar {
-    bar: ProgressBar,
-}
-
-impl Bar {
-    fn new(quiet: bool) -> Bar {
-        Bar {
-            bar: term::progress_bar(quiet, "{spinner} {pos}/{len} {wide_bar} {msg} {elapsed}"),
-        }
-    }
-}
-
-impl Steps for Bar {
-    fn start(&self, n: usize) {
-        self.bar.set_position(0);
-        self.bar.set_length(n as u64);
-    }
-
-    fn step(&self, what: &str) {
-        self.bar.inc(1);
-        self.bar.set_message(what.to_string());
-    }
 }

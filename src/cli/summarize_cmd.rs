@@ -2,14 +2,12 @@
 //! it in the chosen format to stdout or `--out`, and ends with one line on
 //! stderr: time, tokens, cache hits.
 
-use indicatif::ProgressBar;
-
 use super::args::SummarizeArgs;
 use crate::app::{self, Settings, SummarizeRequest};
 use crate::error::{ExitCode, Result};
 use crate::index::Store;
 use crate::report::{self, json, terminal};
-use crate::synthesize::refine::Progress;
+use crate::term::progress::ModelCalls;
 use crate::term::{self, human_ms};
 
 /// Runs the command.
@@ -46,9 +44,9 @@ pub fn run(settings: &Settings, args: &SummarizeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::Success);
     }
     let by = job.by().to_string();
-    let progress = Bar::new(settings.quiet);
+    let progress = ModelCalls::new(settings.quiet);
     let summary = app::runtime()?.block_on(job.run(&store, &progress));
-    progress.bar.finish_and_clear();
+    progress.finish();
     let summary = summary?;
     if summary.groups.iter().all(|g| g.value.is_none()) && !summary.groups.is_empty() {
         term::warn(&format!(
@@ -93,48 +91,4 @@ pub fn run(settings: &Settings, args: &SummarizeArgs) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::Success)
-}
-
-/// A progress bar over the model calls, with the tokens spent.
-struct Bar {
-    bar: ProgressBar,
-    tokens: std::cell::Cell<u64>,
-    hits: std::cell::Cell<u64>,
-}
-
-impl Bar {
-    fn new(quiet: bool) -> Bar {
-        let bar = term::progress_bar(
-            quiet,
-            "{spinner} {pos}/{len} model calls {wide_bar} {msg} {elapsed}",
-        );
-        Bar {
-            bar,
-            tokens: std::cell::Cell::new(0),
-            hits: std::cell::Cell::new(0),
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, calls: usize) {
-        self.bar.set_length(calls as u64);
-    }
-
-    fn done(&self, tokens: u64, cached: bool) {
-        self.tokens.set(self.tokens.get() + tokens);
-        if cached {
-            self.hits.set(self.hits.get() + 1);
-        }
-        self.bar.inc(1);
-        self.bar.set_message(format!(
-            "{} tokens, {} cached",
-            self.tokens.get(),
-            self.hits.get()
-        ));
-    }
-
-    fn note(&self, message: &str) {
-        self.bar.suspend(|| term::note(message));
-    }
 }

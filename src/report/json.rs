@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
+use super::Checkup;
 use crate::index::stats::Stats;
+use crate::llm::settings::ModelSource;
 use crate::llm::LlmSettings;
 use crate::profile::prospects::Fit;
 use crate::retrieve::Hit;
@@ -128,5 +130,33 @@ pub fn prospects(f: &Fit) -> Value {
         "criteria": f.criteria,
         "leads": f.scored.leads,
         "notes": f.scored.notes,
+    })
+}
+
+/// `doctor`'s checkup.
+pub fn doctor(c: &Checkup) -> Value {
+    let s = &c.settings;
+    json!({
+        "embeddings": c.embeddings,
+        "provider": s.provider.to_string(),
+        "provider_source": s.provider_source.to_string(),
+        "model": s.model,
+        "base_url": if s.provider == crate::llm::ProviderKind::Extractive { None } else { Some(&s.base_url) },
+        "endpoint": c.endpoint,
+        "api_key": c.api_key,
+        "model_source": match s.model_source {
+            ModelSource::Given => "given",
+            ModelSource::Default => "default",
+            ModelSource::Server => "server",
+        },
+        "context_tokens": s.context_tokens,
+        "context_source": s.context_source.to_string(),
+        "max_output_tokens": s.max_output_tokens,
+        "redaction": c.redaction,
+        "prompts": c.prompts,
+        "config": c.config,
+        "index": c.index,
+        "ok": c.ok,
+        "check": c.check,
     })
 }

@@ -101,6 +101,23 @@ pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) 
     out.write_all(b"\n")
 }
 
+/// The checkup, each finding in words.
+pub struct Checkup {
+    pub settings: crate::llm::LlmSettings,
+    /// Where requests go (`None` offline, or when no client could be made).
+    pub endpoint: Option<String>,
+    pub api_key: String,
+    pub redaction: String,
+    pub prompts: String,
+    pub config: String,
+    pub index: String,
+    pub embeddings: String,
+    /// Whether the provider answered.
+    pub ok: bool,
+    /// What the check found.
+    pub check: String,
+}
+
 /// The quotes a reader may see: verified ones only.
 pub fn shown_quotes(t: &Theme) -> impl Iterator<Item = &Quote> {
     t.quotes.iter().filter(|q| q.verified)

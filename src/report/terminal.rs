@@ -6,7 +6,9 @@
 use std::io::{self, Write};
 
 use super::style::{self, paint};
+use super::Checkup;
 use crate::index::stats::Stats;
+use crate::llm::settings::ModelSource;
 use crate::llm::{LlmSettings, ProviderKind};
 use crate::retrieve::Hit;
 use crate::retrieve::groups::Group;
@@ -203,6 +205,48 @@ pub fn dry_run(
         }
     }
     writeln!(out, "answers already in the cache cost nothing")
+}
+
+/// `doctor`'s checkup, one row per finding.
+pub fn doctor(out: &mut dyn Write, c: &Checkup) -> io::Result<()> {
+    let s = &c.settings;
+    let mut row =
+        |k: &str, v: &str| writeln!(out, "{}  {v}", paint(style::BOLD, format!("{k:<10}")));
+    row(
+        "provider",
+        &format!("{} (from {})", s.provider, s.provider_source),
+    )?;
+    if s.provider != ProviderKind::Extractive {
+        let model_note = match s.model_source {
+            ModelSource::Server => " (the one the server serves)",
+            ModelSource::Default => " (default)",
+            ModelSource::Given => "",
+        };
+        row(
+            "model",
+            &format!("{}{model_note}", s.model.as_deref().unwrap_or("")),
+        )?;
+        row("endpoint", c.endpoint.as_deref().unwrap_or(&s.base_url))?;
+        row("api key", &c.api_key)?;
+        row(
+            "context",
+            &format!(
+                "{} tokens (from {}), answers up to {}",
+                s.context_tokens, s.context_source, s.max_output_tokens
+            ),
+        )?;
+        row("redaction", &c.redaction)?;
+    }
+    row("prompts", &c.prompts)?;
+    row("config", &c.config)?;
+    row("index", &c.index)?;
+    row("embeddings", &c.embeddings)?;
+    let verdict = if c.ok {
+        paint(style::LOCATION, "ok")
+    } else {
+        paint(style::ERROR, "failed")
+    };
+    row("check", &format!("{verdict}: {}", c.check))
 }
 
 /// "extractive (offline)" or "openai · gpt-4o-mini".

@@ -4,6 +4,7 @@
 //! and the sinks that print a streamed answer (`stream`). What is printed is
 //! rendered by `report`.
 
+pub mod progress;
 pub mod stream;
 
 use std::io::{IsTerminal, Write};
