@@ -1,13 +1,14 @@
-//! insight: a customer-research assistant. Files flow through
-//! `ingest` (parse formats into documents and passages) → `index` (tantivy
-//! schema, incremental writer, manifest) → `retrieve` (queries, filters,
-//! snippets, groups; re-ranked by `embed`, the optional local sentence
-//! embeddings) → `llm` (providers, prompts, redaction, cache) →
-//! `synthesize` (cited answers, themes, a model naming them, verification) →
-//! `profile` (the Ideal Client Profile: the CRM's figures joined with the
-//! themes, best customers, leads scored) → `report` (Markdown, JSON, CSV, HTML). `cli` is a thin shell over these;
-//! `config` reads `insight.toml`; `error` holds the typed errors and exit
-//! codes.
+//! insight: a customer-research assistant. Files flow through `ingest`
+//! (parse formats into documents and passages) → `index` (tantivy schema,
+//! incremental writer, manifest; vectors from `embed`, the optional local
+//! sentence embeddings) → `retrieve` (queries, filters, snippets, groups) →
+//! `llm` (providers, prompts, redaction, cache) → `synthesize` (cited
+//! answers, themes, a model naming them, verification) → `profile` (the
+//! Ideal Client Profile) → `report` (every rendering). `app` resolves the
+//! settings once and holds the entry points that the two shells, `cli` and
+//! `repl`, call; `term` is their terminal output. At the bottom: `text`
+//! (analysis), `files`, `clock`, `config` and `error`. ARCHITECTURE.md has
+//! the rules between them.
 
 pub mod app;
 pub mod cli;

@@ -81,17 +81,6 @@ pub enum Location {
     Line(u64),
 }
 
-impl Location {
-    /// A number that orders passages within a document.
-    pub fn sort_key(&self) -> u64 {
-        match self {
-            Location::Lines { start, .. } => u64::from(*start),
-            Location::Time { ms } => *ms,
-            Location::Row(n) | Location::Line(n) => *n,
-        }
-    }
-}
-
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

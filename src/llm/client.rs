@@ -101,7 +101,7 @@ impl Client {
                 settings.api_key_env
             )));
         }
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        super::install_tls();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10).min(settings.timeout))
             .read_timeout(settings.timeout)

@@ -91,6 +91,14 @@ impl Sink for NoSink {
     fn delta(&mut self, _: &str) {}
 }
 
+/// Installs the process's TLS crypto provider, once.
+pub fn install_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// Rough token count of `text` (about 3.5 bytes per token for English; the
 /// estimate errs on the high side so prompts fit).
 pub fn estimate_tokens(text: &str) -> usize {

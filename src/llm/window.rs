@@ -84,7 +84,7 @@ pub async fn resolve(settings: &mut LlmSettings, memory: Option<&Memory>) {
     if !settings.window_unknown() && !needs_model {
         return;
     }
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    super::install_tls();
     let Ok(http) = reqwest::Client::builder()
         .timeout(PROBE_TIMEOUT)
         .user_agent(concat!("insight/", env!("CARGO_PKG_VERSION")))
