@@ -29,7 +29,7 @@ use crate::llm::window::Memory;
 use crate::llm::{Client, LlmSettings, RunPolicy, Usage};
 use crate::retrieve::Filters;
 use crate::retrieve::groups::{groups, person_names};
-use crate::retrieve::query::stems;
+use crate::text::stems;
 
 /// What to summarise.
 #[derive(Debug, Clone)]
@@ -146,7 +146,7 @@ pub fn offline_drafts(store: &Store, opts: &Options, ev: &Evidence) -> Result<(V
         .collect();
     for w in &words {
         {
-            for stem in crate::retrieve::query::stems(w) {
+            for stem in stems(w) {
                 if let std::collections::hash_map::Entry::Vacant(slot) = table.entry(stem) {
                     let d = searcher
                         .doc_freq(&Term::from_field_text(store.fields.text, slot.key()))
