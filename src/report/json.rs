@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use super::Checkup;
 use crate::index::stats::Stats;
-use crate::llm::settings::ModelSource;
 use crate::llm::LlmSettings;
+use crate::llm::settings::ModelSource;
 use crate::profile::prospects::Fit;
 use crate::retrieve::Hit;
 use crate::retrieve::groups::Group;

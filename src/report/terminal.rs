@@ -5,8 +5,8 @@
 
 use std::io::{self, Write};
 
-use super::style::{self, paint};
 use super::Checkup;
+use super::style::{self, paint};
 use crate::index::stats::Stats;
 use crate::llm::settings::ModelSource;
 use crate::llm::{LlmSettings, ProviderKind};
