@@ -13,10 +13,10 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use insight::index::Store;
-use insight::ingest::passage::sentences;
 use insight::retrieve::Filters;
 use insight::synthesize::evidence::gather;
 use insight::synthesize::lens::Lens;
+use insight::text::sentences;
 use serde_json::{Value, json};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::meta::normalize_key;
 use super::passage::split_block;
 use super::yaml::flatten_json;
 use super::{Document, Location, Metadata, ParseOptions, Parsed, pick_text_column};
+use crate::text::normalize_key;
 
 /// Parses a `.jsonl` file; locations are 1-based line numbers.
 pub fn parse(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {

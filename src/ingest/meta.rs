@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::normalize_key;
+
 /// Keys with a meaning of their own (everything else is a plain filterable string).
 pub const KNOWN_KEYS: &[&str] = &[
     "account", "kind", "date", "title", "speaker", "segment", "industry", "internal",
@@ -31,8 +33,6 @@ const ALIASES: &[(&str, &[&str])] = &[
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Metadata(BTreeMap<String, Vec<String>>);
-
-pub use crate::text::normalize_key;
 
 impl Metadata {
     /// An empty set.

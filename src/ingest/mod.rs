@@ -171,7 +171,7 @@ pub const TEXT_COLUMNS: &[&str] = &[
 /// if present, else the first of [`TEXT_COLUMNS`].
 pub fn pick_text_column<'a>(keys: &[&'a str], opts: &ParseOptions) -> Option<&'a str> {
     if let Some(want) = opts.text_column.as_deref() {
-        let want = meta::normalize_key(want);
+        let want = crate::text::normalize_key(want);
         if let Some(k) = keys.iter().find(|k| **k == want) {
             return Some(k);
         }

@@ -4,8 +4,6 @@
 
 use super::{Location, Passage};
 use crate::text::sentence_ends;
-/// Kept here for the stages that split a passage's sentences.
-pub use crate::text::sentences;
 
 /// Passages close once they reach this many words.
 pub const TARGET_WORDS: usize = 80;
@@ -258,6 +256,7 @@ fn is_list_item(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::sentences;
 
     fn loc(p: &Passage) -> String {
         p.location.to_string()

@@ -1,9 +1,9 @@
 //! CSV files with a header row: one document per row, the other columns as its
 //! metadata. Rows that cannot be read are skipped with a note; the rest is kept.
 
-use super::meta::normalize_key;
 use super::passage::split_block;
 use super::{Document, Location, Metadata, ParseOptions, Parsed, pick_text_column};
+use crate::text::normalize_key;
 
 /// Parses a CSV file. Rows are numbered as a spreadsheet shows them (the
 /// header is row 1).

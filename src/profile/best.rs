@@ -29,7 +29,7 @@ pub enum RankBy {
 impl FromStr for RankBy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let k = crate::ingest::meta::normalize_key(s);
+        let k = crate::text::normalize_key(s);
         Ok(match k.as_str() {
             "" => return Err("give arr, nps, retention or a numeric column".into()),
             "arr" | "revenue" => RankBy::Arr,

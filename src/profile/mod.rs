@@ -32,7 +32,6 @@ use crate::error::{Error, Result};
 use crate::index::Store;
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
-use crate::ingest::meta::normalize_key;
 use crate::llm::redact::Redaction;
 use crate::llm::window::Memory;
 use crate::llm::{ChatRequest, Client, Message, NoSink, Role, Usage};
@@ -41,6 +40,7 @@ use crate::retrieve::groups::groups;
 use crate::synthesize::lens::Lens;
 use crate::synthesize::summarize::{self, Summary};
 use crate::synthesize::themes::{Quote, Theme};
+use crate::text::normalize_key;
 
 /// Themes per lens read for the best customers, churn and changes.
 const THEMES_READ: usize = 40;

@@ -212,7 +212,7 @@ pub fn check(reply: &str, facts: &[String]) -> (String, Vec<String>) {
     let supported = |x: f64| known.iter().any(|k| *k == x || k.round() == x);
     let mut kept = Vec::new();
     let mut removed = Vec::new();
-    for s in crate::ingest::passage::sentences(reply) {
+    for s in crate::text::sentences(reply) {
         let s = s.trim();
         if s.is_empty() {
             continue;

@@ -15,7 +15,7 @@ use tantivy::{DateTime, Term};
 
 use crate::index::schema::Fields;
 use crate::ingest::date::{parse_date, parse_date_end};
-use crate::ingest::meta::normalize_key;
+use crate::text::normalize_key;
 
 /// A `--where KEY=VALUE` (or `KEY!=VALUE`) condition.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use super::filters::Filters;
 use super::search::Loader;
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::ingest::meta::normalize_key;
+use crate::text::normalize_key;
 
 /// One value of the grouping field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -12,8 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, Term};
 
 use crate::index::schema::Fields;
-use crate::text::normalize_key;
-pub use crate::text::{is_stop_word, stems};
+use crate::text::{is_stop_word, normalize_key, stems};
 
 /// How the query text was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -25,9 +25,10 @@ use crate::llm::{
 };
 use crate::retrieve::groups::person_names;
 use crate::retrieve::hybrid::search_hybrid;
-use crate::retrieve::query::{stems, topic_words};
+use crate::retrieve::query::topic_words;
 use crate::retrieve::search::{implied_words, segment_words};
 use crate::retrieve::{Filters, Hit, search};
+use crate::text::stems;
 
 /// Added to the question when an answer cited no passage and is asked again.
 const RETRY_REMINDER: &str = "Important: cite the passages. End every sentence with the number of the passage it comes from, like [1].";
@@ -271,13 +272,13 @@ impl<'a> Asker<'a> {
                 .take(3)
                 .enumerate()
                 .filter_map(|(i, h)| {
-                    crate::ingest::passage::sentences(&h.text).first().map(|s| {
-                        crate::llm::extractive::Quote {
+                    crate::text::sentences(&h.text)
+                        .first()
+                        .map(|s| crate::llm::extractive::Quote {
                             passage: i,
                             text: s.to_string(),
                             score: 0.0,
-                        }
-                    })
+                        })
                 })
                 .collect();
         }

@@ -16,7 +16,8 @@ use regex::Regex;
 
 use crate::llm::Sink;
 use crate::llm::redact::Redaction;
-use crate::retrieve::query::{stems, topic_words};
+use crate::retrieve::query::topic_words;
+use crate::text::stems;
 
 fn citation_group() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();

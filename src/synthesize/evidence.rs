@@ -17,9 +17,9 @@ use super::detect::{self, Kind};
 use super::lens::{Lens, SIGNAL};
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::ingest::passage::sentences;
 use crate::retrieve::search::Loader;
 use crate::retrieve::{Filters, Hit};
+use crate::text::sentences;
 
 /// A customer passage with at least one signal sentence.
 #[derive(Debug, Clone)]

@@ -20,7 +20,7 @@ use super::evidence::Evidence;
 use super::naming::Source;
 use super::offline::{SUBJECT_SHARE, Units, who};
 use super::verify::verify;
-use crate::retrieve::query::stems;
+use crate::text::stems;
 
 pub use super::words::topic_text;
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use crate::retrieve::query::{is_stop_word, stems};
+use crate::text::{is_stop_word, stems};
 
 /// A token of a sentence.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@ use super::{Acct, Crm, Problem, Roles};
 use crate::config::ProfileConfig;
 use crate::ingest::accounts::Accounts;
 use crate::ingest::date::parse_date;
-use crate::ingest::meta::normalize_key;
+use crate::text::normalize_key;
 
 /// How the churned role is read.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{Job, MAX_TITLE_CHARS, MAX_TITLE_WORDS, Naming};
 use crate::llm::prompts::Template;
 use crate::llm::redact::Redaction;
-use crate::retrieve::query::stems;
+use crate::text::{is_stop_word, stems};
 
 /// Reads and checks a reply: a JSON object with a title of the model's own
 /// words (not the prompt's example, not a copy of a whole sentence, not
@@ -155,7 +155,7 @@ pub(super) fn ungrounded(title: &str, job: &Job, common: &BTreeSet<String>) -> O
         .filter(|w| {
             let stem = stems(w).join("-");
             !GENERIC.contains(&w.as_str())
-                && !crate::retrieve::query::is_stop_word(w)
+                && !is_stop_word(w)
                 && w.chars().any(char::is_alphabetic)
                 && !common_here(&stem)
                 && !label.contains(&stem)

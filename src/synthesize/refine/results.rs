@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 
 use super::reply::body;
 use super::{Naming, Plan};
-use crate::retrieve::query::stems;
 use crate::synthesize::cluster::{dot, normalize, weighted_sum};
 use crate::synthesize::evidence::Evidence;
 use crate::synthesize::offline::Units;
 use crate::synthesize::summarize::Selection;
 use crate::synthesize::themes::{Draft, GroupTheme};
+use crate::text::stems;
 
 /// Applies the namings to the selection: sentences that do not belong
 /// leave their theme (which is counted and quoted again without them), the
