@@ -97,17 +97,11 @@ impl Env {
         ])
     }
 
-    /// Writes a `gen_corpus.py` corpus of `docs` documents to `<tmp>/<name>`.
+    /// Writes a generated corpus of `docs` documents to `<tmp>/<name>`
+    /// (`corpus_gen`: the shared `gen_corpus.py`'s corpus, seed 7).
     pub fn generate(&self, name: &str, docs: usize) -> PathBuf {
         let out = self.path(name);
-        let script = gen_corpus_script();
-        let status = std::process::Command::new("python3")
-            .arg(&script)
-            .args(["--docs", &docs.to_string(), "--out"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs");
-        assert!(status.success(), "{} failed", script.display());
+        crate::corpus_gen::generate(&out, docs, crate::corpus_gen::SEED, 0);
         out
     }
 
@@ -121,20 +115,6 @@ impl Env {
             .cloned()
             .unwrap_or_default()
     }
-}
-
-/// The shared corpus generator (`INSIGHT_SHARED` overrides `../shared`).
-pub fn gen_corpus_script() -> PathBuf {
-    let shared = std::env::var_os("INSIGHT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let script = shared.join("bench/gen_corpus.py");
-    assert!(
-        script.is_file(),
-        "{} not found: these tests need the shared corpus generator (set INSIGHT_SHARED)",
-        script.display()
-    );
-    script
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {

@@ -1,11 +1,13 @@
 //! Integration tests: they drive the built `insight` binary over the bundled
-//! `examples/` corpus, over corpora written by `../shared/bench/gen_corpus.py`
-//! and over hand-made bad inputs, and assert on its JSON output.
+//! `examples/` corpus, over corpora the tests generate themselves
+//! (`corpus_gen`, a port of `../shared/bench/gen_corpus.py`) and over
+//! hand-made bad inputs, and assert on its JSON output.
 
 #![allow(clippy::unwrap_used)]
 
 mod bad_input;
 mod builtin_model;
+mod corpus_gen;
 mod filters;
 mod formats;
 mod generated;
