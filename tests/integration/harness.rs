@@ -34,7 +34,21 @@ impl Env {
     /// `insight --index <tmp>/index ARGS`, run from the temp dir, with no
     /// provider configuration and no colours.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_insight"));
+        self.cmd_under(&[])
+    }
+
+    /// [`Env::cmd`] run by `wrapper` (a program and its first arguments,
+    /// followed by the binary's path), e.g. `setpriv …`.
+    pub fn cmd_under(&self, wrapper: &[&str]) -> assert_cmd::Command {
+        let bin = env!("CARGO_BIN_EXE_insight");
+        let mut c = match wrapper.split_first() {
+            None => assert_cmd::Command::new(bin),
+            Some((program, args)) => {
+                let mut c = assert_cmd::Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+        };
         c.current_dir(self.dir.path())
             .arg("--index")
             .arg(self.index_dir())
@@ -114,6 +128,16 @@ impl Env {
             .as_array()
             .cloned()
             .unwrap_or_default()
+    }
+}
+
+/// The value of the environment variable `var`, which an `#[ignore]`d test
+/// needs: unset or empty, the test fails and says how to provide it (`how`).
+#[track_caller]
+pub fn required_env(var: &str, how: &str) -> String {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => v,
+        _ => panic!("{var} is not set; this test needs it: {how}"),
     }
 }
 
