@@ -162,19 +162,3 @@ pub fn stderr(o: &Output) -> String {
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or("")
 }
-
-/// The chat requests a mock server received (OpenAI's `/chat/completions`,
-/// Anthropic's `/messages`), not the context-window probes.
-pub async fn chat_requests(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| {
-            r.method.as_str() == "POST"
-                && (r.url.path().ends_with("/chat/completions")
-                    || r.url.path().ends_with("/messages"))
-        })
-        .collect()
-}

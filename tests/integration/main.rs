@@ -1,7 +1,8 @@
 //! Integration tests: they drive the built `insight` binary over the bundled
 //! `examples/` corpus, over corpora the tests generate themselves
-//! (`corpus_gen`, a port of `../shared/bench/gen_corpus.py`) and over
-//! hand-made bad inputs, and assert on its JSON output.
+//! (`corpus_gen`, a port of `../shared/bench/gen_corpus.py`), over hand-made
+//! bad inputs and against a mock model server (`mock_llm`), and assert on its
+//! JSON output.
 
 #![allow(clippy::unwrap_used)]
 
@@ -14,6 +15,7 @@ mod generated;
 mod harness;
 mod incremental;
 mod llm;
+mod mock_llm;
 mod profile;
 mod real_model;
 mod repl;

