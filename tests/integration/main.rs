@@ -2,7 +2,11 @@
 //! `examples/` corpus, over corpora the tests generate themselves
 //! (`corpus_gen`, a port of `../shared/bench/gen_corpus.py`), over hand-made
 //! bad inputs and against a mock model server (`mock_llm`), and assert on its
-//! JSON output.
+//! JSON output; `snapshots` pins its reports on the examples (insta).
+//!
+//! Tests that need what a machine may not have (a local model server, the
+//! all-MiniLM-L6-v2 model) are `#[ignore]`d with what they need; `cargo test
+//! -- --include-ignored` runs them, as `.ci/run` does.
 
 #![allow(clippy::unwrap_used)]
 
@@ -21,5 +25,6 @@ mod real_model;
 mod repl;
 mod robustness;
 mod semantic;
+mod snapshots;
 mod summarize;
 mod themes;
