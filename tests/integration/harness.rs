@@ -34,7 +34,21 @@ impl Env {
     /// `insight --index <tmp>/index ARGS`, run from the temp dir, with no
     /// provider configuration and no colours.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_insight"));
+        self.cmd_under(&[])
+    }
+
+    /// [`Env::cmd`] run by `wrapper` (a program and its first arguments,
+    /// followed by the binary's path), e.g. `setpriv …`.
+    pub fn cmd_under(&self, wrapper: &[&str]) -> assert_cmd::Command {
+        let bin = env!("CARGO_BIN_EXE_insight");
+        let mut c = match wrapper.split_first() {
+            None => assert_cmd::Command::new(bin),
+            Some((program, args)) => {
+                let mut c = assert_cmd::Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+        };
         c.current_dir(self.dir.path())
             .arg("--index")
             .arg(self.index_dir())
@@ -97,17 +111,11 @@ impl Env {
         ])
     }
 
-    /// Writes a `gen_corpus.py` corpus of `docs` documents to `<tmp>/<name>`.
+    /// Writes a generated corpus of `docs` documents to `<tmp>/<name>`
+    /// (`corpus_gen`: the shared `gen_corpus.py`'s corpus, seed 7).
     pub fn generate(&self, name: &str, docs: usize) -> PathBuf {
         let out = self.path(name);
-        let script = gen_corpus_script();
-        let status = std::process::Command::new("python3")
-            .arg(&script)
-            .args(["--docs", &docs.to_string(), "--out"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs");
-        assert!(status.success(), "{} failed", script.display());
+        crate::corpus_gen::generate(&out, docs, crate::corpus_gen::SEED, 0);
         out
     }
 
@@ -123,18 +131,14 @@ impl Env {
     }
 }
 
-/// The shared corpus generator (`INSIGHT_SHARED` overrides `../shared`).
-pub fn gen_corpus_script() -> PathBuf {
-    let shared = std::env::var_os("INSIGHT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let script = shared.join("bench/gen_corpus.py");
-    assert!(
-        script.is_file(),
-        "{} not found: these tests need the shared corpus generator (set INSIGHT_SHARED)",
-        script.display()
-    );
-    script
+/// The value of the environment variable `var`, which an `#[ignore]`d test
+/// needs: unset or empty, the test fails and says how to provide it (`how`).
+#[track_caller]
+pub fn required_env(var: &str, how: &str) -> String {
+    match std::env::var(var) {
+        Ok(v) if !v.trim().is_empty() => v,
+        _ => panic!("{var} is not set; this test needs it: {how}"),
+    }
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -157,20 +161,4 @@ pub fn stderr(o: &Output) -> String {
 /// A string field of a JSON object.
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or("")
-}
-
-/// The chat requests a mock server received (OpenAI's `/chat/completions`,
-/// Anthropic's `/messages`), not the context-window probes.
-pub async fn chat_requests(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| {
-            r.method.as_str() == "POST"
-                && (r.url.path().ends_with("/chat/completions")
-                    || r.url.path().ends_with("/messages"))
-        })
-        .collect()
 }

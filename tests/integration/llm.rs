@@ -6,13 +6,13 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::harness::{Env, stderr};
-
-const OPENAI: &str = "/v1/chat/completions";
-const ANTHROPIC: &str = "/v1/messages";
+use crate::mock_llm::{
+    MockLlm, anthropic, anthropic_error, openai_bare, openai_chat, openai_error, openai_stream,
+    small_window, sse,
+};
 
 /// An index of the examples plus a config with fast retries (`overrides`
 /// replace the defaults here).
@@ -40,17 +40,22 @@ fn env_with(overrides: &[(&str, &str)]) -> Env {
 async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
     let mut cmd = env.cmd();
     cmd.args(&args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run insight"))
-        .await
-        .expect("join")
+    crate::mock_llm::output(cmd).await
 }
 
-fn ask_args(server: &MockServer, question: &str, extra: &[&str]) -> Vec<String> {
+/// Runs `insight ARGS` with Anthropic's key set, off the async runtime.
+async fn run_anthropic(env: &Env, key: &str, args: &[&str]) -> std::process::Output {
+    let mut cmd = env.cmd();
+    cmd.args(args).env("ANTHROPIC_API_KEY", key);
+    crate::mock_llm::output(cmd).await
+}
+
+fn ask_args(llm: &MockLlm, question: &str, extra: &[&str]) -> Vec<String> {
     let mut a: Vec<String> = vec![
         "ask".into(),
         question.into(),
         "--base-url".into(),
-        format!("{}/v1", server.uri()),
+        llm.openai_base(),
     ];
     a.extend(extra.iter().map(|s| s.to_string()));
     a
@@ -67,53 +72,19 @@ fn json_of(out: &std::process::Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
-fn completion(text: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "id": "x", "model": "mock-model",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 321, "completion_tokens": 12}
-    }))
-}
-
-/// An OpenAI SSE body delivering `pieces`, ending with `[DONE]` when `done`.
-fn openai_stream(pieces: &[&str], done: bool) -> ResponseTemplate {
-    let mut body = String::new();
-    for p in pieces {
-        body.push_str(&format!(
-            "data: {}\r\n\r\n",
-            json!({"model": "mock-model", "choices": [{"index": 0, "delta": {"content": p}}]})
-        ));
-    }
-    if done {
-        body.push_str("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":300,\"completion_tokens\":9}}\n\ndata: [DONE]\n\n");
-    }
-    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
-}
-
-/// The bodies of the chat requests a server received.
-async fn requests(server: &MockServer) -> Vec<Value> {
-    crate::harness::chat_requests(server)
-        .await
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap_or(Value::Null))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openai_non_streaming_answer_with_valid_citations() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion(
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat(
             "Small teams find the per-seat price too high [1]. Another claim [42].",
         ))
-        .mount(&server)
         .await;
     let out = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "Why do small teams complain about the price per seat?",
             &["--json"],
         ),
@@ -141,7 +112,7 @@ async fn openai_non_streaming_answer_with_valid_citations() {
         }
     }
     // the request: system prompt first, passages fenced and numbered, not streamed
-    let reqs = requests(&server).await;
+    let reqs = llm.bodies().await;
     assert_eq!(reqs.len(), 1);
     let body = &reqs[0];
     assert_eq!(body["stream"], false);
@@ -156,10 +127,9 @@ async fn openai_non_streaming_answer_with_valid_citations() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openai_streaming_prints_once_and_checks_citations() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(openai_stream(
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_stream(
             &[
                 "The Xero sync ",
                 "creates duplicate invo",
@@ -168,15 +138,10 @@ async fn openai_streaming_prints_once_and_checks_citations() {
             ],
             true,
         ))
-        .mount(&server)
         .await;
     let out = run(
         &env,
-        ask_args(
-            &server,
-            "What goes wrong with the Xero sync?",
-            &["--stream"],
-        ),
+        ask_args(&llm, "What goes wrong with the Xero sync?", &["--stream"]),
     )
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -196,31 +161,27 @@ async fn openai_streaming_prints_once_and_checks_citations() {
         stdout.contains("Sources") && stdout.contains("[1] "),
         "{stdout}"
     );
-    assert_eq!(requests(&server).await[0]["stream"], true);
+    assert_eq!(llm.bodies().await[0]["stream"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_cut_midway_is_retried_and_never_shown_twice() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(openai_stream(&["Per-seat pricing ", "hurts small"], false))
-        .up_to_n_times(1)
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .once()
+        .reply(openai_stream(&["Per-seat pricing ", "hurts small"], false))
         .await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(openai_stream(
+    llm.chat()
+        .reply(openai_stream(
             &["Per-seat pricing hurts small teams [1]."],
             true,
         ))
-        .mount(&server)
         .await;
     let out = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "Why is pricing a problem for small teams?",
             &["--stream"],
         ),
@@ -230,50 +191,46 @@ async fn a_stream_cut_midway_is_retried_and_never_shown_twice() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.matches("Per-seat pricing").count(), 1, "{stdout}");
     assert!(stdout.contains("Per-seat pricing hurts small teams [1]."));
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(llm.bodies().await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limit_with_retry_after_then_success() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_json(
-                    json!({"error": {"message": "Rate limit reached", "type": "requests"}}),
-                ),
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .once()
+        .reply(
+            openai_error(429, "Rate limit reached", Some("requests"), None)
+                .insert_header("retry-after", "1"),
         )
-        .up_to_n_times(1)
-        .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("Pricing per seat hurts [1]."))
-        .mount(&server)
+    llm.chat()
+        .reply(openai_chat("Pricing per seat hurts [1]."))
         .await;
     let started = Instant::now();
-    let v = json_of(&run(&env, ask_args(&server, "price per seat", &["--json"])).await);
+    let v = json_of(&run(&env, ask_args(&llm, "price per seat", &["--json"])).await);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "Retry-After was honoured"
     );
     assert!(v["answer"].as_str().unwrap().contains("[1]"));
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(llm.bodies().await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_exhaust_retries_and_exit_3_with_the_providers_message() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"message": "The server had an error while processing your request", "code": "server_error"}})))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_error(
+            500,
+            "The server had an error while processing your request",
+            None,
+            Some("server_error"),
+        ))
         .await;
-    let out = run(&env, ask_args(&server, "price per seat", &["--json"])).await;
+    let out = run(&env, ask_args(&llm, "price per seat", &["--json"])).await;
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
     assert!(
@@ -281,60 +238,53 @@ async fn server_errors_exhaust_retries_and_exit_3_with_the_providers_message() {
             && err.contains("after 3 attempts"),
         "{err}"
     );
-    assert!(err.contains(&server.uri()), "names the URL: {err}");
-    assert_eq!(requests(&server).await.len(), 3, "1 try + max_retries = 2");
+    assert!(err.contains(&llm.uri()), "names the URL: {err}");
+    assert_eq!(llm.bodies().await.len(), 3, "1 try + max_retries = 2");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exhausted_quota_is_not_retried() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}})))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_error(
+            429,
+            "You exceeded your current quota",
+            Some("insufficient_quota"),
+            Some("insufficient_quota"),
+        ))
         .await;
-    let out = run(&env, ask_args(&server, "price per seat", &[])).await;
+    let out = run(&env, ask_args(&llm, "price per seat", &[])).await;
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("You exceeded your current quota"));
-    assert_eq!(requests(&server).await.len(), 1);
+    assert_eq!(llm.bodies().await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn timeouts_are_retried_then_reported() {
     let env = env_with(&[("timeout_secs", "1"), ("max_retries", "1")]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("late [1].").set_delay(Duration::from_secs(3)))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat("late [1].").set_delay(Duration::from_secs(3)))
         .await;
-    let out = run(&env, ask_args(&server, "price per seat", &["--json"])).await;
+    let out = run(&env, ask_args(&llm, "price per seat", &["--json"])).await;
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(llm.bodies().await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_json_is_retried() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_raw("{\"choices\": [", "application/json"),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .once()
+        .reply(ResponseTemplate::new(200).set_body_raw("{\"choices\": [", "application/json"))
         .await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("Pricing hurts [1]."))
-        .mount(&server)
-        .await;
-    let v = json_of(&run(&env, ask_args(&server, "price per seat", &["--json"])).await);
+    llm.chat().reply(openai_chat("Pricing hurts [1].")).await;
+    let v = json_of(&run(&env, ask_args(&llm, "price per seat", &["--json"])).await);
     assert!(v["answer"].as_str().unwrap().starts_with("Pricing hurts"));
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(llm.bodies().await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,24 +300,22 @@ async fn personal_data_never_leaves_and_comes_back_in_the_answer() {
     );
     env.json(&["index", "c", "--json"]);
     env.write("insight.toml", "[llm]\nmax_retries = 0\n");
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("<PERSON_1> chases every invoice by hand [1]."))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat("<PERSON_1> chases every invoice by hand [1]."))
         .await;
     let v = json_of(
         &run(
             &env,
             ask_args(
-                &server,
+                &llm,
                 "Who chases invoices by hand, Marguerite?",
                 &["--json"],
             ),
         )
         .await,
     );
-    let sent = serde_json::to_string(&requests(&server).await).unwrap();
+    let sent = serde_json::to_string(&llm.bodies().await).unwrap();
     for secret in [
         "Marguerite",
         "Okonkwo",
@@ -395,26 +343,22 @@ async fn personal_data_never_leaves_and_comes_back_in_the_answer() {
     let _ = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "Who chases invoices by hand?",
             &["--json", "--no-redact", "--no-cache"],
         ),
     )
     .await;
-    let sent = serde_json::to_string(&requests(&server).await).unwrap();
+    let sent = serde_json::to_string(&llm.bodies().await).unwrap();
     assert!(sent.contains("marguerite.o@example.com"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cache_answers_a_repeated_question_without_a_request() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("Pricing hurts [1]."))
-        .mount(&server)
-        .await;
-    let args = ask_args(&server, "price per seat", &["--json"]);
+    let llm = MockLlm::start().await;
+    llm.chat().reply(openai_chat("Pricing hurts [1].")).await;
+    let args = ask_args(&llm, "price per seat", &["--json"]);
     let first = json_of(&run(&env, args.clone()).await);
     let second = json_of(&run(&env, args.clone()).await);
     assert_eq!(first["answer"], second["answer"]);
@@ -422,17 +366,17 @@ async fn the_cache_answers_a_repeated_question_without_a_request() {
         (first["cached"].as_bool(), second["cached"].as_bool()),
         (Some(false), Some(true))
     );
-    assert_eq!(requests(&server).await.len(), 1);
+    assert_eq!(llm.bodies().await.len(), 1);
     let mut no_cache = args;
     no_cache.push("--no-cache".into());
     json_of(&run(&env, no_cache).await);
-    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(llm.bodies().await.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anthropic_wire_format_streaming_and_not() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
+    let llm = MockLlm::start().await;
     let events = [
         (
             "message_start",
@@ -461,28 +405,26 @@ async fn anthropic_wire_format_streaming_and_not() {
         ),
         ("message_stop", json!({"type": "message_stop"})),
     ];
-    let sse: String = events
-        .iter()
-        .map(|(e, d)| format!("event: {e}\ndata: {d}\n\n"))
-        .collect();
-    Mock::given(method("POST"))
-        .and(path(ANTHROPIC))
-        .and(header("x-api-key", "test-key"))
-        .and(header("anthropic-version", "2023-06-01"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream"))
-        .mount(&server)
+    llm.messages()
+        .with_header("x-api-key", "test-key")
+        .with_header("anthropic-version", "2023-06-01")
+        .reply(sse(&events))
         .await;
-    let mut cmd_args = ask_args(
-        &server,
-        "Why does Okta only half work?",
-        &["--provider", "anthropic", "--stream", "--json"],
-    );
-    cmd_args[3] = server.uri();
-    let mut cmd = env.cmd();
-    cmd.args(&cmd_args).env("ANTHROPIC_API_KEY", "test-key");
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = run_anthropic(
+        &env,
+        "test-key",
+        &[
+            "ask",
+            "Why does Okta only half work?",
+            "--base-url",
+            &llm.uri(),
+            "--provider",
+            "anthropic",
+            "--stream",
+            "--json",
+        ],
+    )
+    .await;
     let v = json_of(&out);
     assert_eq!(v["provider"], "anthropic");
     assert_eq!(v["model"], "claude-mock");
@@ -491,7 +433,7 @@ async fn anthropic_wire_format_streaming_and_not() {
         v["usage"],
         json!({"prompt_tokens": 400, "completion_tokens": 15})
     );
-    let body = &requests(&server).await[0];
+    let body = &llm.bodies().await[0];
     assert!(
         body["system"]
             .as_str()
@@ -505,72 +447,68 @@ async fn anthropic_wire_format_streaming_and_not() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anthropic_overloaded_is_retried_but_429_without_retry_after_is_not() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(ANTHROPIC))
-        .respond_with(ResponseTemplate::new(529).set_body_json(json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})))
-        .up_to_n_times(1)
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.messages()
+        .once()
+        .reply(anthropic_error(529, "overloaded_error", "Overloaded"))
         .await;
-    Mock::given(method("POST"))
-        .and(path(ANTHROPIC))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"type": "message", "model": "claude-mock", "content": [{"type": "text", "text": "Fine [1]."}], "usage": {"input_tokens": 10, "output_tokens": 2}})))
-        .up_to_n_times(1)
-        .mount(&server)
+    llm.messages().once().reply(anthropic("Fine [1].")).await;
+    llm.messages()
+        .reply(anthropic_error(
+            429,
+            "rate_limit_error",
+            "Your credit balance is too low",
+        ))
         .await;
-    Mock::given(method("POST"))
-        .and(path(ANTHROPIC))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"type": "error", "error": {"type": "rate_limit_error", "message": "Your credit balance is too low"}})))
-        .mount(&server)
-        .await;
-    let run_anthropic = |extra: &'static str| {
-        let mut cmd = env.cmd();
-        cmd.args([
-            "ask",
-            "price per seat",
-            "--provider",
-            "anthropic",
-            "--base-url",
-            &server.uri(),
-            "--json",
-            extra,
-        ])
-        .env("ANTHROPIC_API_KEY", "k");
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-    };
-    let ok = run_anthropic("--no-cache").await.unwrap();
-    assert_eq!(json_of(&ok)["answer"], "Fine [1].");
-    assert_eq!(requests(&server).await.len(), 2);
-    let quota = run_anthropic("--no-cache").await.unwrap();
-    assert_eq!(quota.status.code(), Some(3));
-    assert!(stderr(&quota).contains("Your credit balance is too low"));
-    assert_eq!(requests(&server).await.len(), 3, "not retried");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_error_event_after_200_is_an_error() {
-    let env = env_with(&[("max_retries", "0")]);
-    let server = MockServer::start().await;
-    let sse = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
-    Mock::given(method("POST"))
-        .and(path(ANTHROPIC))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream"))
-        .mount(&server)
-        .await;
-    let mut cmd = env.cmd();
-    cmd.args([
+    let ask = [
         "ask",
         "price per seat",
         "--provider",
         "anthropic",
         "--base-url",
-        &server.uri(),
-        "--stream",
-    ])
-    .env("ANTHROPIC_API_KEY", "k");
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+        &llm.uri(),
+        "--json",
+        "--no-cache",
+    ];
+    let ok = run_anthropic(&env, "k", &ask).await;
+    assert_eq!(json_of(&ok)["answer"], "Fine [1].");
+    assert_eq!(llm.bodies().await.len(), 2);
+    let quota = run_anthropic(&env, "k", &ask).await;
+    assert_eq!(quota.status.code(), Some(3));
+    assert!(stderr(&quota).contains("Your credit balance is too low"));
+    assert_eq!(llm.bodies().await.len(), 3, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_event_after_200_is_an_error() {
+    let env = env_with(&[("max_retries", "0")]);
+    let llm = MockLlm::start().await;
+    llm.messages()
+        .reply(sse(&[
+            (
+                "message_start",
+                json!({"type": "message_start", "message": {"usage": {"input_tokens": 1}}}),
+            ),
+            (
+                "error",
+                json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+            ),
+        ]))
+        .await;
+    let out = run_anthropic(
+        &env,
+        "k",
+        &[
+            "ask",
+            "price per seat",
+            "--provider",
+            "anthropic",
+            "--base-url",
+            &llm.uri(),
+            "--stream",
+        ],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("Overloaded"), "{}", stderr(&out));
 }
@@ -578,19 +516,15 @@ async fn an_error_event_after_200_is_an_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_reports_the_setup_and_checks_the_endpoint() {
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("OK"))
-        .mount(&server)
-        .await;
+    let llm = MockLlm::start().await;
+    llm.chat().reply(openai_chat("OK")).await;
     let out = run(
         &env,
         vec![
             "doctor".into(),
             "--json".into(),
             "--base-url".into(),
-            format!("{}/v1", server.uri()),
+            llm.openai_base(),
         ],
     )
     .await;
@@ -668,17 +602,15 @@ fn offline_by_default_extractive_answers_are_cited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_small_context_drops_whole_passages_never_cuts_one() {
     let env = env_with(&[("context_tokens", "1024"), ("max_output_tokens", "256")]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("Invoices are chased by hand [1]."))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat("Invoices are chased by hand [1]."))
         .await;
-    let v = json_of(&run(&env, ask_args(&server, "invoice", &["--json", "-n", "20"])).await);
+    let v = json_of(&run(&env, ask_args(&llm, "invoice", &["--json", "-n", "20"])).await);
     let sent = v["passages"].as_array().unwrap();
     assert!(v["dropped_passages"].as_u64().unwrap() > 0, "{v}");
     assert!(!sent.is_empty());
-    let body = &requests(&server).await[0];
+    let body = &llm.bodies().await[0];
     let user = body["messages"][1]["content"].as_str().unwrap();
     // every passage sent is there whole, under its number
     for p in sent {
@@ -712,16 +644,14 @@ async fn follow_up_questions_carry_the_previous_turn() {
     use insight::synthesize::ask::{Asker, Turn};
 
     let env = env_with(&[]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(completion("Enterprise accounts want SCIM [1]."))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat("Enterprise accounts want SCIM [1]."))
         .await;
     let store = Store::open(&env.index_dir()).unwrap();
     let config = Config::load(Some(&env.path("insight.toml"))).unwrap();
     let flags = LlmFlags {
-        base_url: Some(format!("{}/v1", server.uri())),
+        base_url: Some(llm.openai_base()),
         ..Default::default()
     };
     let settings = LlmSettings::resolve(&flags, &config.llm, &|_| None).unwrap();
@@ -753,7 +683,7 @@ async fn follow_up_questions_carry_the_previous_turn() {
         .await
         .unwrap();
     assert_eq!(answer.citations.len(), 1);
-    let body = &requests(&server).await[0];
+    let body = &llm.bodies().await[0];
     let roles: Vec<&str> = body["messages"]
         .as_array()
         .unwrap()
@@ -771,22 +701,13 @@ async fn follow_up_questions_carry_the_previous_turn() {
     );
 }
 
-/// Answers `verb at` on `server` with `body`.
-async fn serve(server: &MockServer, verb: &str, at: &str, body: Value) {
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(server)
-        .await;
-}
-
-/// `doctor --json` against `server` with `extra` flags.
-async fn doctor(env: &Env, server: &MockServer, extra: &[&str]) -> Value {
+/// `doctor --json` against `llm` with `extra` flags.
+async fn doctor(env: &Env, llm: &MockLlm, extra: &[&str]) -> Value {
     let mut a: Vec<String> = vec![
         "doctor".into(),
         "--json".into(),
         "--base-url".into(),
-        format!("{}/v1", server.uri()),
+        llm.openai_base(),
     ];
     a.extend(extra.iter().map(|s| s.to_string()));
     json_of(&run(env, a).await)
@@ -797,22 +718,16 @@ async fn the_context_window_is_asked_of_the_server_in_each_shape() {
     let env = Env::new();
     env.index_examples();
     // llama.cpp's server: /props at the root, one model listed
-    let llamacpp = MockServer::start().await;
-    serve(
-        &llamacpp,
-        "GET",
-        "/props",
-        json!({"default_generation_settings": {"n_ctx": 2048}, "total_slots": 1}),
-    )
-    .await;
-    serve(&llamacpp, "GET", "/v1/models", json!({"object": "list", "data": [{"id": "smollm2.gguf", "object": "model", "meta": {"n_ctx_train": 8192}}]})).await;
-    serve(
-        &llamacpp,
-        "POST",
-        OPENAI,
-        json!({"choices": [{"message": {"content": "OK"}}]}),
-    )
-    .await;
+    let llamacpp = MockLlm::start().await;
+    llamacpp
+        .get("/props")
+        .reply_json(json!({"default_generation_settings": {"n_ctx": 2048}, "total_slots": 1}))
+        .await;
+    llamacpp
+        .get("/v1/models")
+        .reply_json(json!({"object": "list", "data": [{"id": "smollm2.gguf", "object": "model", "meta": {"n_ctx_train": 8192}}]}))
+        .await;
+    llamacpp.chat().reply(openai_bare("OK")).await;
     let v = doctor(&env, &llamacpp, &[]).await;
     assert_eq!(v["context_tokens"], 2048, "{v}");
     assert!(
@@ -836,46 +751,30 @@ async fn the_context_window_is_asked_of_the_server_in_each_shape() {
         (Some("named"), Some("given"))
     );
     // vLLM: max_model_len in the model list
-    let vllm = MockServer::start().await;
-    serve(&vllm, "GET", "/v1/models", json!({"object": "list", "data": [{"id": "Qwen/Qwen2.5-1.5B-Instruct", "object": "model", "max_model_len": 32768}]})).await;
-    serve(
-        &vllm,
-        "POST",
-        OPENAI,
-        json!({"choices": [{"message": {"content": "OK"}}]}),
-    )
-    .await;
+    let vllm = MockLlm::start().await;
+    vllm.get("/v1/models")
+        .reply_json(json!({"object": "list", "data": [{"id": "Qwen/Qwen2.5-1.5B-Instruct", "object": "model", "max_model_len": 32768}]}))
+        .await;
+    vllm.chat().reply(openai_bare("OK")).await;
     let v = doctor(&env, &vllm, &[]).await;
     assert_eq!(v["context_tokens"], 32768, "{v}");
     // Ollama: the model's num_ctx in /api/show
-    let ollama = MockServer::start().await;
-    serve(
-        &ollama,
-        "GET",
-        "/v1/models",
-        json!({"object": "list", "data": [{"id": "qwen2.5:1.5b"}, {"id": "llama3.2"}]}),
-    )
-    .await;
-    serve(&ollama, "POST", "/api/show", json!({"parameters": "num_ctx                        3072\nstop \"<|im_end|>\"", "model_info": {"general.architecture": "qwen2", "qwen2.context_length": 32768}})).await;
-    serve(
-        &ollama,
-        "POST",
-        OPENAI,
-        json!({"choices": [{"message": {"content": "OK"}}]}),
-    )
-    .await;
+    let ollama = MockLlm::start().await;
+    ollama
+        .get("/v1/models")
+        .reply_json(json!({"object": "list", "data": [{"id": "qwen2.5:1.5b"}, {"id": "llama3.2"}]}))
+        .await;
+    ollama
+        .post("/api/show")
+        .reply_json(json!({"parameters": "num_ctx                        3072\nstop \"<|im_end|>\"", "model_info": {"general.architecture": "qwen2", "qwen2.context_length": 32768}}))
+        .await;
+    ollama.chat().reply(openai_bare("OK")).await;
     let v = doctor(&env, &ollama, &["--model", "qwen2.5:1.5b"]).await;
     assert_eq!(v["context_tokens"], 3072, "{v}");
     assert!(v["context_source"].as_str().unwrap().ends_with("/api/show"));
     // a server that says nothing: the default, said as such
-    let silent = MockServer::start().await;
-    serve(
-        &silent,
-        "POST",
-        OPENAI,
-        json!({"choices": [{"message": {"content": "OK"}}]}),
-    )
-    .await;
+    let silent = MockLlm::start().await;
+    silent.chat().reply(openai_bare("OK")).await;
     let v = doctor(&env, &silent, &[]).await;
     assert_eq!(v["context_tokens"], 8192);
     assert!(
@@ -884,36 +783,20 @@ async fn the_context_window_is_asked_of_the_server_in_each_shape() {
     );
 }
 
-/// A server with a small window that says so only when a request
-/// overflows it, as llama-cpp-python's server does.
-async fn small_window_server(window: usize) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(OPENAI))
-        .respond_with(move |req: &wiremock::Request| {
-            // about 3.5 bytes a token, as insight estimates
-            let tokens = req.body.len() * 2 / 7;
-            if tokens > window {
-                ResponseTemplate::new(400).set_body_json(json!({"error": {
-                    "message": format!("This model's maximum context length is {window} tokens. However, you requested {} tokens ({} in the messages, 512 in the completion). Please reduce the length of the messages or completion.", tokens + 512, tokens),
-                    "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}))
-            } else {
-                completion("Per-seat pricing is a burden for small teams [1].")
-            }
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_context_length_error_teaches_the_window_once_and_for_all() {
     let env = env_with(&[]);
-    let server = small_window_server(1000).await;
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(small_window(
+            1000,
+            "Per-seat pricing is a burden for small teams [1].",
+        ))
+        .await;
     let out = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "What do small businesses say about the price?",
             &["--json", "--no-cache", "--limit", "20"],
         ),
@@ -929,19 +812,19 @@ async fn a_context_length_error_teaches_the_window_once_and_for_all() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(requests(&server).await.len(), 2, "one overflow, one answer");
+    assert_eq!(llm.bodies().await.len(), 2, "one overflow, one answer");
     // remembered for this server and model: no overflow the next time
-    let v = doctor(&env, &server, &[]).await;
+    let v = doctor(&env, &llm, &[]).await;
     assert_eq!(v["context_tokens"], 1000, "{v}");
     assert!(
         v["context_source"].as_str().unwrap().contains("learned"),
         "{v}"
     );
-    let before = requests(&server).await.len();
+    let before = llm.bodies().await.len();
     let out = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "Why does the Xero sync break?",
             &["--json", "--no-cache", "--limit", "20"],
         ),
@@ -949,7 +832,7 @@ async fn a_context_length_error_teaches_the_window_once_and_for_all() {
     .await;
     json_of(&out);
     assert_eq!(
-        requests(&server).await.len() - before,
+        llm.bodies().await.len() - before,
         1,
         "one answer, no overflow"
     );
@@ -958,7 +841,7 @@ async fn a_context_length_error_teaches_the_window_once_and_for_all() {
     let out = run(
         &env,
         ask_args(
-            &server,
+            &llm,
             "What do small businesses say about the price?",
             &["--no-cache", "--limit", "20"],
         ),

@@ -696,31 +696,18 @@ fn errors_say_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_writes_the_narrative_and_its_numbers_are_checked() {
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use crate::mock_llm::{MockLlm, openai_chat, output};
     let (env, _) = setup();
     env.write("insight.toml", "[llm]\nmax_retries = 0\n");
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
-            "model": "mock-model",
-            "choices": [{"message": {"role": "assistant", "content":
-                "These customers bill from one place and value it. They grew 77% last year. They complain about the per-seat price more than anything else."}}],
-            "usage": {"prompt_tokens": 200, "completion_tokens": 30}
-        })))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_chat(
+            "These customers bill from one place and value it. They grew 77% last year. They complain about the per-seat price more than anything else.",
+        ))
         .await;
     let mut cmd = env.cmd();
-    cmd.args([
-        "profile",
-        "--json",
-        "--base-url",
-        &format!("{}/v1", server.uri()),
-    ]);
-    let out = tokio::task::spawn_blocking(move || cmd.output().expect("run"))
-        .await
-        .expect("join");
+    cmd.args(["profile", "--json", "--base-url", &llm.openai_base()]);
+    let out = output(cmd).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let p: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(p["provider"], "openai");
@@ -734,7 +721,7 @@ async fn a_model_writes_the_narrative_and_its_numbers_are_checked() {
     let notes = p["run"]["notes"].to_string();
     assert!(notes.contains("They grew 77% last year."), "{notes}");
     // the facts went to the model, fenced; the figures stay insight's own
-    let reqs = super::harness::chat_requests(&server).await;
+    let reqs = llm.requests().await;
     let body = String::from_utf8_lossy(&reqs[0].body).to_string();
     assert!(body.contains("<facts note="), "{body}");
     assert!(body.contains("of the 24 accounts"), "{body}");

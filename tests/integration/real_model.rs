@@ -1,29 +1,30 @@
 //! End to end against a real small model: SmolLM2-135M served by llama.cpp's
 //! OpenAI-compatible server on 127.0.0.1. `INSIGHT_TEST_LLM_URL` names the
-//! server (`.ci/run` always starts one); without it the test says it skips.
+//! server. The tests are `#[ignore]`d, so a plain `cargo test` skips them;
+//! `.ci/run` starts the server, sets the variable and runs them with
+//! `--include-ignored`, and run without the variable they fail.
 //! The model is weak on purpose: the pipeline has to stay honest with it.
 //! The tests run with no insight config, as a new user would: the server's
 //! 2048-token window (which llama-cpp-python's server does not publish) is
 //! learned from its own context-length error when a request overflows it.
 
-use crate::harness::{Env, s};
+use crate::harness::{Env, required_env, s};
 
-fn server() -> Option<String> {
-    let url = std::env::var("INSIGHT_TEST_LLM_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty());
-    if url.is_none() {
-        eprintln!(
-            "SKIPPED: no local model server. Set INSIGHT_TEST_LLM_URL (e.g. http://127.0.0.1:8089/v1) to an \
-             OpenAI-compatible server; .ci/run starts SmolLM2-135M with llama.cpp for this test."
-        );
-    }
-    url
+/// The server's base URL; unset, the test fails and says how to start one.
+#[track_caller]
+fn server() -> String {
+    required_env(
+        "INSIGHT_TEST_LLM_URL",
+        "set it to an OpenAI-compatible server's base URL (e.g. http://127.0.0.1:8089/v1) serving \
+         SmolLM2-135M with a 2048-token window; .ci/run starts llama.cpp's server with it (README, \
+         \"LLM providers\")",
+    )
 }
 
 #[test]
+#[ignore = "needs a local model server: set INSIGHT_TEST_LLM_URL (.ci/run starts SmolLM2-135M on llama.cpp and sets it)"]
 fn ask_with_a_real_local_model() {
-    let Some(url) = server() else { return };
+    let url = server();
     let env = Env::new();
     env.index_examples();
     assert!(!env.path("insight.toml").exists(), "no config");
@@ -87,8 +88,9 @@ fn ask_with_a_real_local_model() {
 }
 
 #[test]
+#[ignore = "needs a local model server: set INSIGHT_TEST_LLM_URL (.ci/run starts SmolLM2-135M on llama.cpp and sets it)"]
 fn summarize_with_a_real_local_model_stays_honest() {
-    let Some(url) = server() else { return };
+    let url = server();
     let env = Env::new();
     env.index_examples();
     assert!(!env.path("insight.toml").exists(), "no config");
@@ -148,8 +150,9 @@ fn summarize_with_a_real_local_model_stays_honest() {
 }
 
 #[test]
+#[ignore = "needs a local model server: set INSIGHT_TEST_LLM_URL (.ci/run starts SmolLM2-135M on llama.cpp and sets it)"]
 fn a_real_servers_window_is_learned_from_its_error() {
-    let Some(url) = server() else { return };
+    let url = server();
     let env = Env::new();
     let corpus = env.generate("gen", 300);
     let accounts = corpus.join("accounts.csv");
@@ -208,8 +211,9 @@ fn a_real_servers_window_is_learned_from_its_error() {
 }
 
 #[test]
+#[ignore = "needs a local model server: set INSIGHT_TEST_LLM_URL (.ci/run starts SmolLM2-135M on llama.cpp and sets it)"]
 fn profile_narratives_by_a_real_model_state_only_computed_numbers() {
-    let Some(url) = server() else { return };
+    let url = server();
     let env = Env::new();
     env.index_examples();
     let offline = env.json(&["profile", "--json", "--provider", "extractive"]);

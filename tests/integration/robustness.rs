@@ -3,6 +3,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+
 use crate::harness::{Env, s, stderr};
 
 #[test]
@@ -39,23 +41,17 @@ fn usage_errors_exit_2() {
 fn second_writer_gets_a_lock_error_and_readers_keep_working() {
     let env = Env::new();
     env.index_examples();
-    // hold tantivy's writer lock (an advisory flock) from another process
-    let lock = env.index_dir().join("tantivy/.tantivy-writer.lock");
-    let mut holder = Command::new("python3")
-        .args([
-            "-c",
-            "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
-        ])
-        .arg(&lock)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    let mut buf = [0u8; 6];
-    std::io::Read::read_exact(holder.stdout.as_mut().unwrap(), &mut buf).unwrap();
+    // hold tantivy's writer lock (an advisory flock on
+    // `tantivy/.tantivy-writer.lock`) as another writer would: taken here by
+    // tantivy itself, it is one the insight child cannot take
+    let tantivy =
+        MmapDirectory::open(env.index_dir().join("tantivy")).expect("the index's tantivy folder");
+    let lock = tantivy
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .expect("the writer lock is free");
     let out = env.run(&["index", crate::harness::examples().to_str().unwrap()]);
     let readers_ok = env.run(&["search", "invoice", "--json"]).status.success();
-    holder.kill().ok();
-    holder.wait().ok();
+    drop(lock);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("index is locked by another insight process"),

@@ -6,10 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{body_string_contains, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Env, chat_requests, s, stderr};
+use crate::harness::{Env, s, stderr};
+use crate::mock_llm::{MockLlm, openai_bare, openai_error, openai_object, user_text};
 
 fn normalized(t: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -337,29 +336,6 @@ fn internal_speakers_never_count_as_evidence() {
 
 // ---- with a model (mock server) ----
 
-fn reply(obj: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "model": "mock-model",
-        "choices": [{"message": {"role": "assistant", "content": obj.to_string()}}],
-        "usage": {"prompt_tokens": 300, "completion_tokens": 40}
-    }))
-}
-
-fn chatter(text: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"choices": [{"message": {"content": text}}]}))
-}
-
-/// The user message of a chat request.
-fn user_text(req: &wiremock::Request) -> String {
-    let v: Value = serde_json::from_slice(&req.body).unwrap_or_default();
-    v["messages"]
-        .as_array()
-        .and_then(|m| m.last())
-        .and_then(|m| m["content"].as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The number a sentence is shown under in a naming request.
 fn number_of(req: &wiremock::Request, sentence: &str) -> Option<usize> {
     user_text(req).lines().find_map(|l| {
@@ -412,17 +388,11 @@ fn small_corpus(env: &Env) {
 async fn run(env: &Env, args: Vec<String>) -> std::process::Output {
     let mut cmd = env.cmd();
     cmd.args(&args);
-    tokio::task::spawn_blocking(move || cmd.output().expect("run"))
-        .await
-        .expect("join")
+    crate::mock_llm::output(cmd).await
 }
 
-fn args(server: &MockServer, extra: &[&str]) -> Vec<String> {
-    let mut a: Vec<String> = vec![
-        "summarize".into(),
-        "--base-url".into(),
-        format!("{}/v1", server.uri()),
-    ];
+fn args(llm: &MockLlm, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = vec!["summarize".into(), "--base-url".into(), llm.openai_base()];
     a.extend(extra.iter().map(|s| s.to_string()));
     a
 }
@@ -448,31 +418,22 @@ async fn the_model_names_insights_themes_and_the_numbers_stay_computed() {
     let env = Env::new();
     small_corpus(&env);
     let offline = env.json(&["summarize", "--format", "json", "--provider", "extractive"]);
-    let server = MockServer::start().await;
+    let llm = MockLlm::start().await;
     // the SMB sync theme: named, and one sentence set apart
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .and(body_string_contains("Duplicate invoices after each Xero sync"))
-        .respond_with(|req: &wiremock::Request| {
+    llm.chat().containing("Duplicate invoices after each Xero sync")
+        .reply(|req: &wiremock::Request| {
             let n = number_of(req, "creates every invoice twice").expect("the sentence is shown");
-            reply(json!({"title": "Xero sync duplicates invoices", "summary": "Each sync with Xero creates invoices twice.", "outliers": [n]}))
+            openai_object(json!({"title": "Xero sync duplicates invoices", "summary": "Each sync with Xero creates invoices twice.", "outliers": [n]}))
         })
-        .mount(&server)
         .await;
     // the SAP theme: a summary stating a number nobody counted
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .and(body_string_contains("SAP journal export"))
-        .respond_with(reply(json!({"title": "SAP journal export fails", "summary": "40 customers see the export fail at month end.", "outliers": []})))
-        .mount(&server)
+    llm.chat().containing("SAP journal export")
+        .reply(openai_object(json!({"title": "SAP journal export fails", "summary": "40 customers see the export fail at month end.", "outliers": []})))
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .and(body_string_contains("duplicates invoices too"))
-        .respond_with(reply(json!({"title": "Duplicate invoices from sync", "summary": "Invoices are doubled by the sync.", "outliers": []})))
-        .mount(&server)
+    llm.chat().containing("duplicates invoices too")
+        .reply(openai_object(json!({"title": "Duplicate invoices from sync", "summary": "Invoices are doubled by the sync.", "outliers": []})))
         .await;
-    let out = run(&env, args(&server, &["--format", "json", "--compare"])).await;
+    let out = run(&env, args(&llm, &["--format", "json", "--compare"])).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["provider"], "openai");
@@ -525,13 +486,13 @@ async fn the_model_names_insights_themes_and_the_numbers_stay_computed() {
         "{rows:?}"
     );
     // one request per theme; the second run comes from the cache
-    assert_eq!(chat_requests(&server).await.len(), 3);
-    let md = run(&env, args(&server, &[])).await;
+    assert_eq!(llm.requests().await.len(), 3);
+    let md = run(&env, args(&llm, &[])).await;
     assert!(md.status.success());
     assert!(String::from_utf8_lossy(&md.stdout).contains("Xero sync duplicates invoices"));
-    assert_eq!(chat_requests(&server).await.len(), 3, "all cache hits");
+    assert_eq!(llm.requests().await.len(), 3, "all cache hits");
     // the prompt fences the sentences as untrusted text
-    let first = &chat_requests(&server).await[0];
+    let first = &llm.requests().await[0];
     assert!(user_text(first).contains("untrusted customer text"));
 }
 
@@ -548,17 +509,11 @@ async fn unusable_answers_are_asked_once_more_then_insights_title_stays() {
         "--segment",
         "smb",
     ]);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(chatter("I am not sure what you mean."))
-        .mount(&server)
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_bare("I am not sure what you mean."))
         .await;
-    let out = run(
-        &env,
-        args(&server, &["--format", "json", "--segment", "smb"]),
-    )
-    .await;
+    let out = run(&env, args(&llm, &["--format", "json", "--segment", "smb"])).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -574,20 +529,18 @@ async fn unusable_answers_are_asked_once_more_then_insights_title_stays() {
         v["run"]
     );
     assert!(stderr(&out).contains("kept insight's title"));
-    assert_eq!(chat_requests(&server).await.len(), 2, "asked once more");
+    assert_eq!(llm.requests().await.len(), 2, "asked once more");
     // an answer that copies the prompt's shape or echoes a sentence is no better
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(reply(
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_object(
             json!({"title": "...", "summary": "...", "outliers": [99]}),
         ))
-        .mount(&server)
         .await;
     let out = run(
         &env,
         args(
-            &server,
+            &llm,
             &["--format", "json", "--segment", "smb", "--no-cache"],
         ),
     )
@@ -608,41 +561,36 @@ async fn unusable_answers_are_asked_once_more_then_insights_title_stays() {
 async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
     let env = Env::new();
     small_corpus(&env);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(reply(
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(openai_object(
             json!({"title": "Invoice trouble", "summary": "Invoices go wrong.", "outliers": []}),
         ))
-        .mount(&server)
         .await;
-    let out = run(&env, args(&server, &["--dry-run", "--format", "json"])).await;
+    let out = run(&env, args(&llm, &["--dry-run", "--format", "json"])).await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["dry_run"], true);
     assert_eq!(v["calls"], 3, "one call per theme: {v}");
     assert_eq!(v["groups"][0]["themes"], 1);
     assert!(v["estimated_prompt_tokens"].as_u64().unwrap() > 0);
-    assert!(chat_requests(&server).await.is_empty());
-    let text = run(&env, args(&server, &["--dry-run"])).await;
+    assert!(llm.requests().await.is_empty());
+    let text = run(&env, args(&llm, &["--dry-run"])).await;
     assert!(String::from_utf8_lossy(&text.stdout).contains("one per theme"));
     // a budget too small for one call: stops cleanly, nothing sent
     let out = run(
         &env,
-        args(&server, &["--format", "json", "--max-tokens-total", "50"]),
+        args(&llm, &["--format", "json", "--max-tokens-total", "50"]),
     )
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["run"]["incomplete"], true);
     assert!(stderr(&out).contains("--max-tokens-total"));
-    assert!(chat_requests(&server).await.is_empty());
+    assert!(llm.requests().await.is_empty());
     // with room for everything it completes
     let out = run(
         &env,
-        args(
-            &server,
-            &["--format", "json", "--max-tokens-total", "100000"],
-        ),
+        args(&llm, &["--format", "json", "--max-tokens-total", "100000"]),
     )
     .await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -654,28 +602,27 @@ async fn dry_run_and_token_budget_spend_nothing_they_should_not() {
 async fn a_server_that_refuses_response_format_is_asked_without_it() {
     let env = Env::new();
     small_corpus(&env);
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(|req: &wiremock::Request| {
+    let llm = MockLlm::start().await;
+    llm.chat()
+        .reply(|req: &wiremock::Request| {
             let body = String::from_utf8_lossy(&req.body);
             if body.contains("response_format") {
-                ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "'response_format.type' must be 'json_schema' or 'text'"}}))
+                openai_error(
+                    400,
+                    "'response_format.type' must be 'json_schema' or 'text'",
+                    None,
+                    None,
+                )
             } else {
-                reply(json!({"title": "Invoice sync trouble", "summary": "Syncs go wrong.", "outliers": []}))
+                openai_object(json!({"title": "Invoice sync trouble", "summary": "Syncs go wrong.", "outliers": []}))
             }
         })
-        .mount(&server)
         .await;
-    let out = run(
-        &env,
-        args(&server, &["--format", "json", "--segment", "smb"]),
-    )
-    .await;
+    let out = run(&env, args(&llm, &["--format", "json", "--segment", "smb"])).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["groups"][0]["themes"][0]["title"], "Invoice sync trouble");
-    let sent = chat_requests(&server).await;
+    let sent = llm.requests().await;
     assert_eq!(sent.len(), 2, "once with response_format, once without");
     assert!(String::from_utf8_lossy(&sent[0].body).contains("\"schema\""));
 }
