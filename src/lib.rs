@@ -9,20 +9,23 @@
 //! `repl`, call; `term` is their terminal output. At the bottom: `text`
 //! (analysis), `files`, `clock`, `config` and `error`. ARCHITECTURE.md has
 //! the rules between them.
+//!
+//! The stages that benchmarks and integration tests reach are public; the
+//! rest are crate-private, so the compiler reports their dead code.
 
-pub mod app;
+pub(crate) mod app;
 pub mod cli;
-pub mod clock;
+pub(crate) mod clock;
 pub mod config;
 pub mod embed;
 pub mod error;
-pub mod files;
+pub(crate) mod files;
 pub mod index;
 pub mod ingest;
 pub mod llm;
-pub mod profile;
-pub mod repl;
-pub mod report;
+pub(crate) mod profile;
+pub(crate) mod repl;
+pub(crate) mod report;
 pub mod retrieve;
 pub mod synthesize;
 pub mod term;

@@ -11,7 +11,7 @@ pub mod settings;
 use std::path::Path;
 use std::time::Instant;
 
-pub use settings::{LlmChoice, Model, Settings, ThemeSettings};
+pub use settings::{LlmChoice, Model, Settings};
 
 use crate::error::{Error, Result};
 use crate::index::Store;

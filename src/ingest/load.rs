@@ -20,7 +20,7 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug)]
 pub enum Load {
     /// Its content hash says it has not changed: not parsed.
-    Unchanged { hash: u64 },
+    Unchanged,
     /// It cannot be used, and why (its previous version is kept).
     Skipped(String),
     /// Parsed.
@@ -57,7 +57,7 @@ pub fn load_file(c: &Candidate, parse: &ParseOptions, unchanged: impl Fn(u64) ->
     }
     let hash = h.digest();
     if unchanged(hash) {
-        return Load::Unchanged { hash };
+        return Load::Unchanged;
     }
     let mut notes = Vec::new();
     let decoded = match decode(&bytes) {

@@ -7,11 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::normalize_key;
 
-/// Keys with a meaning of their own (everything else is a plain filterable string).
-pub const KNOWN_KEYS: &[&str] = &[
-    "account", "kind", "date", "title", "speaker", "segment", "industry", "internal",
-];
-
 /// Other spellings accepted for a known key when the key itself is absent.
 const ALIASES: &[(&str, &[&str])] = &[
     ("account", &["account_id", "company", "customer"]),

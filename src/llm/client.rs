@@ -130,11 +130,6 @@ impl Client {
         &self.url
     }
 
-    /// The settings in use.
-    pub fn settings(&self) -> &LlmSettings {
-        &self.settings
-    }
-
     fn model(&self) -> &str {
         self.settings.model.as_deref().unwrap_or("")
     }

@@ -101,11 +101,6 @@ impl Redactor {
         })
     }
 
-    /// Whether redaction is on.
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-
     /// Replaces personal data in `text`, extending `r`'s placeholders.
     pub fn redact(&self, text: &str, r: &mut Redaction) -> String {
         if !self.enabled {

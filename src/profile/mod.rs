@@ -147,14 +147,6 @@ pub trait Steps {
     fn step(&self, what: &str);
 }
 
-/// Shows nothing.
-pub struct Silent;
-
-impl Steps for Silent {
-    fn start(&self, _: usize) {}
-    fn step(&self, _: &str) {}
-}
-
 /// The CRM table the index remembers, and its path.
 pub fn remembered_accounts(store: &Store) -> Result<(Accounts, String)> {
     let manifest = store.manifest()?;

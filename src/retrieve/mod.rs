@@ -10,4 +10,4 @@ pub mod query;
 pub mod search;
 
 pub use filters::{DateBound, Filters, Where};
-pub use search::{Hit, Results, search};
+pub use search::{Hit, search};

@@ -209,11 +209,6 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The searcher passages are read from.
-    pub fn searcher(&self) -> &Searcher {
-        &self.searcher
-    }
-
     /// The passage at `addr`, with a snippet when a generator is given.
     pub fn hit(
         &mut self,

@@ -22,8 +22,6 @@ use super::offline::{SUBJECT_SHARE, Units, who};
 use super::verify::verify;
 use crate::text::stems;
 
-pub use super::words::topic_text;
-
 /// A verbatim quote supporting a theme.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote {
@@ -93,19 +91,6 @@ pub struct QuoteCandidate {
     pub family: u64,
 }
 
-impl QuoteCandidate {
-    /// A candidate whose family is its words (case, punctuation and word
-    /// endings aside).
-    pub fn new(passage: usize, text: String) -> QuoteCandidate {
-        let family = word_family(&text);
-        QuoteCandidate {
-            passage,
-            text,
-            family,
-        }
-    }
-}
-
 /// The family of a sentence by its words: "We HATE the exports!" and "we
 /// hate the export" are one.
 pub fn word_family(text: &str) -> u64 {
@@ -137,11 +122,6 @@ const MAX_QUOTE_CHARS: usize = 300;
 
 /// Sentences → one unit vector each (the embedding model).
 pub type EmbedFn<'a> = dyn Fn(&[&str]) -> crate::error::Result<Vec<Vec<f32>>> + 'a;
-
-/// Mean cosine similarity at which two groups of sentences mean the same
-/// (all-MiniLM-L6-v2: one complaint told in different words averages about
-/// 0.3 between sentences, different complaints about one product 0.18).
-pub const SIMILAR: f32 = 0.3;
 
 /// A theme within one group, before it is described.
 pub struct GroupTheme {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 pub use crate::report::style::{self, paint};
-pub use crate::report::terminal::{human_bytes, human_ms};
+pub use crate::report::terminal::human_ms;
 
 /// Applies a colour choice for the whole process.
 pub fn init_color(choice: anstream::ColorChoice) {

@@ -42,8 +42,7 @@ use document::{EMBED_WINDOW_FILES, add_with_vectors};
 use process::{Ctx, Outcome, process, settings_hash};
 use roots::{load_accounts, merge_roots, remembered_roots, resolve_roots};
 
-pub use document::doc_id;
-pub use report::{Event, IndexReport, Observer, Repaired, Silent, Skipped};
+pub use report::{Event, IndexReport, Observer, Skipped};
 
 /// What `insight index` was asked to do.
 #[derive(Debug, Clone, Default)]

@@ -120,7 +120,7 @@ pub(super) fn process(
         notes,
     } = match loaded {
         Load::Skipped(reason) => return Ok(skip(out, reason)),
-        Load::Unchanged { .. } => {
+        Load::Unchanged => {
             if let Some(e) = old {
                 out.unchanged = e.docs.len();
                 out.entry = Some(FileEntry {

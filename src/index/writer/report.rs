@@ -37,12 +37,6 @@ pub trait Observer: Sync {
     fn event(&self, event: Event<'_>);
 }
 
-/// An observer that ignores everything.
-pub struct Silent;
-impl Observer for Silent {
-    fn event(&self, _: Event<'_>) {}
-}
-
 /// The outcome of `insight index`, counted in documents.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IndexReport {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use cells::{Cell, parse_bool, parse_number, parse_when, split_values};
+pub use cells::{Cell, parse_number, split_values};
 
 /// Which column serves which role (`null`: none found).
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -59,7 +59,6 @@ pub struct Problem {
 pub struct Acct {
     pub id: String,
     pub name: Option<String>,
-    pub row: usize,
     pub churned: Option<bool>,
     pub nps: Option<f64>,
     pub arr: Option<f64>,

@@ -194,7 +194,6 @@ impl Crm {
             let mut acct = Acct {
                 id: a.id.clone(),
                 name: a.name.clone(),
-                row: a.row,
                 ..Acct::default()
             };
             let mut bad = |column: &str, value: &str, expected: &str| {

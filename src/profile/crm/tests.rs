@@ -1,6 +1,7 @@
 //! Tests of the CRM reader: numbers and yes/no as CRMs write them, roles
 //! found by name or mapped, bad values named.
 
+use super::cells::parse_bool;
 use super::*;
 use crate::config::ProfileConfig;
 use crate::ingest::accounts::Accounts;

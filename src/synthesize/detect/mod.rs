@@ -32,8 +32,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 pub use sentence::{cue_scores, read};
-pub use table::{Class, Match, Table, general};
-pub use tokens::tokenize;
+pub use table::Table;
 
 /// How a signal is said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]

@@ -185,15 +185,6 @@ impl Table {
         }
         best
     }
-
-    /// Whether `word` is a word of one of the entries of `classes`.
-    pub fn has_word(&self, word: &str, keep: impl Fn(Class) -> bool) -> bool {
-        self.entries.iter().filter(|e| keep(e.class)).any(|e| {
-            e.pat
-                .iter()
-                .any(|p| !matches!(p, Pat::Any) && p.matches(word))
-        })
-    }
 }
 
 /// The general table: idioms, frames, complaint, praise and working words.

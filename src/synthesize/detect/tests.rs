@@ -2,6 +2,7 @@
 //! requests, idioms, negation scopes, solved pains, contrast, questions and
 //! conditionals, as the lenses judge them.
 
+use super::tokens::tokenize;
 use super::*;
 use crate::synthesize::lens::Lens;
 

@@ -131,10 +131,6 @@ pub const HELP_MARKERS: &[&str] = &[
     "until i started using",
 ];
 
-/// Markers that a state no longer holds: with a complaint, a solved pain;
-/// with praise or a working verb, a regression.
-pub const NO_LONGER: &[&str] = &["no longer", "not anymore", "anymore", "any more", "no more"];
-
 /// Markers that a problem was fixed.
 pub const SOLVED_MARKERS: &[&str] = &[
     "finally",

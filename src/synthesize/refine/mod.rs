@@ -27,7 +27,6 @@ use crate::llm::redact::Redactor;
 use crate::llm::{ChatRequest, LlmSettings};
 
 pub use namer::Namer;
-pub use reply::{check, json_objects};
 pub use requests::plan;
 pub use results::apply;
 

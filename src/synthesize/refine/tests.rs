@@ -2,7 +2,7 @@
 //! titles grounded in the customers' words, numbers, fenced and cut
 //! sentences.
 
-use super::reply::ungrounded;
+use super::reply::{check, ungrounded};
 use super::requests::{cut, fenced};
 use super::results::numbers;
 use super::*;
