@@ -1,5 +1,10 @@
-//! Synthesis on top of retrieval: cited answers (`ask`) and the citation and
-//! placeholder hygiene they need (`cite`).
+//! Synthesis on top of retrieval. Cited answers (`ask`, with its extractive
+//! or model `Answerer`) and the citation and placeholder hygiene they need
+//! (`cite`, `verify`, `context`). Themes: what a sentence says (`detect`,
+//! `lexicon`, `lens`, `words`), the evidence a summary reads (`evidence`),
+//! clustering without a model (`offline`, `cluster`), theme titles and
+//! descriptions (`naming`, `describe`, `themes`), a model naming and checking
+//! them (`refine`), and the summary that ties them together (`summarize`).
 
 pub mod ask;
 pub mod cite;

@@ -36,7 +36,7 @@ use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::files::absolute;
 use crate::ingest::enrich::Enricher;
-use crate::ingest::walk::{Candidate, walk};
+use crate::ingest::walk::{Candidate, Walked, walk};
 use crate::ingest::{Metadata, ParseOptions};
 use document::{EMBED_WINDOW_FILES, add_with_vectors};
 use process::{Ctx, Outcome, process, settings_hash};
@@ -92,18 +92,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             "the index was built by another version of insight; rebuilding it from the files",
         ));
     }
-    let threads = if opts.threads > 0 {
-        opts.threads
-    } else {
-        std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(8)
-    };
-    let budget = opts.memory_mb.max(64) * 1024 * 1024;
-    let per_thread = (budget / threads).clamp(16 * 1024 * 1024, 1024 * 1024 * 1024);
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(threads, per_thread * threads)
-        .map_err(|e| Error::tantivy(dir, e))?;
+    let writer = open_writer(&index, opts, dir)?;
 
     // the manifest of the committed index (the lock is ours now)
     let committed = CommitPayload::of(&index, dir)?.map_or(0, |p| p.generation);
@@ -173,39 +162,11 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     }
     let walked = walk(&roots, &exclude);
     let mut report = IndexReport::default();
-    let mut seen: HashSet<String> = HashSet::new();
-    for p in &walked.problems {
-        let stored = paths.store(&p.path);
-        let s = Skipped {
-            path: paths.display(&stored),
-            reason: p.reason.clone(),
-        };
-        observer.event(Event::Skipped(&s));
-        report.skipped.push(s);
-        seen.insert(stored);
-    }
-
-    // sort out what needs reading
-    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
-    let mut work: Vec<(&Candidate, String)> = Vec::new();
-    for c in &walked.files {
-        let stored = paths.store(&c.path);
-        let unchanged = old.files.get(&stored).is_some_and(|e| {
-            e.stamp == c.stamp && e.settings == settings && c.stamp.mtime_ns < old.started_ns
-        });
-        match unchanged.then(|| old.files.remove(&stored)).flatten() {
-            Some(e) => {
-                report.unchanged += e.docs.len();
-                files.insert(stored, e);
-            }
-            None => {
-                seen.insert(stored.clone()); // unchanged files are in `files`
-                work.push((c, stored));
-            }
-        }
-    }
-    report.files_seen = walked.files.len();
-    report.files_read = work.len();
+    let Plan {
+        mut files,
+        work,
+        seen,
+    } = plan(&walked, &mut old, &paths, settings, &mut report, observer);
 
     let ctx = Ctx {
         writer: &writer,
@@ -230,47 +191,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         files: work.len() as u64,
     });
     let old_files = std::mem::take(&mut old.files);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
-    // with vectors, files go a window at a time: the window's passages are
-    // embedded together (full, length-sorted batches, each distinct text once), and
-    // memory holds one window's documents, not the corpus's
-    let window = if embedder.is_some() {
-        EMBED_WINDOW_FILES
-    } else {
-        work.len().max(1)
-    };
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(work.len());
-    for files in work.chunks(window) {
-        let mut done: Vec<Outcome> = files
-            .par_iter()
-            .map(|(c, stored)| {
-                let out =
-                    process(&ctx, c, stored.clone(), old_files.get(stored)).unwrap_or_else(|e| {
-                        if let Ok(mut slot) = failure.lock() {
-                            slot.get_or_insert(e);
-                        }
-                        Outcome::default()
-                    });
-                if embedder.is_none() {
-                    observer.event(Event::Advance);
-                }
-                out
-            })
-            .collect();
-        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
-            return Err(e);
-        }
-        if let Some(e) = &embedder {
-            // embedding is most of the work: a file is done once it is embedded
-            let pending: Vec<(TantivyDocument, String)> =
-                done.iter_mut().flat_map(|o| o.pending.drain(..)).collect();
-            add_with_vectors(&writer, fields, e, pending, dir)?;
-            for _ in files {
-                observer.event(Event::Advance);
-            }
-        }
-        outcomes.append(&mut done);
-    }
+    let outcomes = process_all(&ctx, &work, &old_files, &writer, dir)?;
 
     let mut changed = false;
     let mut unmatched: BTreeSet<String> = BTreeSet::new();
@@ -304,20 +225,8 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
             files.insert(stored, entry);
         }
     }
-    if !unmatched.is_empty() && accounts.is_some() {
-        let list: Vec<&str> = unmatched.iter().take(5).map(String::as_str).collect();
-        let more = unmatched.len().saturating_sub(5);
-        let msg = format!(
-            "{} account reference(s) not found in the accounts file: {}{}",
-            unmatched.len(),
-            list.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        );
-        observer.event(Event::Notice(&msg));
+    if accounts.is_some() {
+        notice_unmatched(&unmatched, observer);
     }
     report.unmatched_accounts = unmatched.into_iter().collect();
 
@@ -341,6 +250,167 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         files,
         interner: old.interner.clone(),
     };
+    commit(&manifest, writer, changed, dir)?;
+
+    let reader = index.reader().map_err(|e| Error::tantivy(dir, e))?;
+    report.passages = reader.searcher().num_docs();
+    report.documents = manifest.documents();
+    report.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Tantivy's writer with `opts`' threads (default: one per core, at most 8)
+/// sharing its memory budget.
+fn open_writer(index: &Index, opts: &IndexOptions, dir: &Path) -> Result<IndexWriter> {
+    let threads = if opts.threads > 0 {
+        opts.threads
+    } else {
+        std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8)
+    };
+    let budget = opts.memory_mb.max(64) * 1024 * 1024;
+    let per_thread = (budget / threads).clamp(16 * 1024 * 1024, 1024 * 1024 * 1024);
+    index
+        .writer_with_num_threads(threads, per_thread * threads)
+        .map_err(|e| Error::tantivy(dir, e))
+}
+
+/// What a run must read, and what it keeps as it was.
+struct Plan<'w> {
+    /// Entries of unchanged files (moved out of the old manifest).
+    files: BTreeMap<String, FileEntry>,
+    /// Files to read, with their stored paths.
+    work: Vec<(&'w Candidate, String)>,
+    /// Stored paths the walk saw (read or failed), so they are not removed.
+    seen: HashSet<String>,
+}
+
+/// Sorts the walk into files unchanged since the last run (same stamp and
+/// settings, not modified after it started) and files to read; the walk's
+/// problems are skipped files.
+fn plan<'w>(
+    walked: &'w Walked,
+    old: &mut Manifest,
+    paths: &PathMap,
+    settings: u64,
+    report: &mut IndexReport,
+    observer: &dyn Observer,
+) -> Plan<'w> {
+    let mut seen: HashSet<String> = HashSet::new();
+    for p in &walked.problems {
+        let stored = paths.store(&p.path);
+        let s = Skipped {
+            path: paths.display(&stored),
+            reason: p.reason.clone(),
+        };
+        observer.event(Event::Skipped(&s));
+        report.skipped.push(s);
+        seen.insert(stored);
+    }
+    let mut files: BTreeMap<String, FileEntry> = BTreeMap::new();
+    let mut work: Vec<(&Candidate, String)> = Vec::new();
+    for c in &walked.files {
+        let stored = paths.store(&c.path);
+        let unchanged = old.files.get(&stored).is_some_and(|e| {
+            e.stamp == c.stamp && e.settings == settings && c.stamp.mtime_ns < old.started_ns
+        });
+        match unchanged.then(|| old.files.remove(&stored)).flatten() {
+            Some(e) => {
+                report.unchanged += e.docs.len();
+                files.insert(stored, e);
+            }
+            None => {
+                seen.insert(stored.clone()); // unchanged files are in `files`
+                work.push((c, stored));
+            }
+        }
+    }
+    report.files_seen = walked.files.len();
+    report.files_read = work.len();
+    Plan { files, work, seen }
+}
+
+/// Reads, parses and adds the files of `work` in parallel; the first error
+/// that is not a file's own (the writer's, the model's) stops the run.
+fn process_all(
+    ctx: &Ctx<'_>,
+    work: &[(&Candidate, String)],
+    old_files: &BTreeMap<String, FileEntry>,
+    writer: &IndexWriter,
+    dir: &Path,
+) -> Result<Vec<Outcome>> {
+    let (embedder, observer, fields) = (ctx.embedder, ctx.observer, ctx.fields);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    // with vectors, files go a window at a time: the window's passages are
+    // embedded together (full, length-sorted batches, each distinct text once), and
+    // memory holds one window's documents, not the corpus's
+    let window = if embedder.is_some() {
+        EMBED_WINDOW_FILES
+    } else {
+        work.len().max(1)
+    };
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(work.len());
+    for files in work.chunks(window) {
+        let mut done: Vec<Outcome> = files
+            .par_iter()
+            .map(|(c, stored)| {
+                let out =
+                    process(ctx, c, stored.clone(), old_files.get(stored)).unwrap_or_else(|e| {
+                        if let Ok(mut slot) = failure.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        Outcome::default()
+                    });
+                if embedder.is_none() {
+                    observer.event(Event::Advance);
+                }
+                out
+            })
+            .collect();
+        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
+            return Err(e);
+        }
+        if let Some(e) = embedder {
+            // embedding is most of the work: a file is done once it is embedded
+            let pending: Vec<(TantivyDocument, String)> =
+                done.iter_mut().flat_map(|o| o.pending.drain(..)).collect();
+            add_with_vectors(writer, fields, e, pending, dir)?;
+            for _ in files {
+                observer.event(Event::Advance);
+            }
+        }
+        outcomes.append(&mut done);
+    }
+
+    Ok(outcomes)
+}
+
+/// Names the account references the CRM table does not have (five, and a
+/// count of the rest).
+fn notice_unmatched(unmatched: &BTreeSet<String>, observer: &dyn Observer) {
+    if unmatched.is_empty() {
+        return;
+    }
+    let list: Vec<&str> = unmatched.iter().take(5).map(String::as_str).collect();
+    let more = unmatched.len().saturating_sub(5);
+    let msg = format!(
+        "{} account reference(s) not found in the accounts file: {}{}",
+        unmatched.len(),
+        list.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    );
+    observer.event(Event::Notice(&msg));
+}
+
+/// The commit protocol (see `manifest`): `manifest.next.json`, then the
+/// tantivy commit carrying the generation (only when something changed),
+/// then the promotion; then the writer's merges finish.
+fn commit(manifest: &Manifest, mut writer: IndexWriter, changed: bool, dir: &Path) -> Result<()> {
     manifest.write_next(dir)?;
     if changed {
         let payload = serde_json::to_string(&CommitPayload {
@@ -357,13 +427,7 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
     Manifest::promote(dir)?;
     writer
         .wait_merging_threads()
-        .map_err(|e| Error::tantivy(dir, e))?;
-
-    let reader = index.reader().map_err(|e| Error::tantivy(dir, e))?;
-    report.passages = reader.searcher().num_docs();
-    report.documents = manifest.documents();
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    Ok(report)
+        .map_err(|e| Error::tantivy(dir, e))
 }
 
 /// Opens the tantivy index in `dir`, creating it; an index whose schema is
