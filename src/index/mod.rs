@@ -11,4 +11,4 @@ pub mod store;
 pub mod writer;
 
 pub use store::Store;
-pub use writer::{IndexOptions, run};
+pub use writer::{IndexOptions, IndexReport, run};

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Checkup;
+use crate::index::IndexReport;
 use crate::index::stats::Stats;
 use crate::llm::LlmSettings;
 use crate::llm::settings::ModelSource;
@@ -158,5 +159,19 @@ pub fn doctor(c: &Checkup) -> Value {
         "index": c.index,
         "ok": c.ok,
         "check": c.check,
+    })
+}
+
+/// The outcome of `index`.
+pub fn indexed(r: &IndexReport) -> Value {
+    json!({
+        "documents": r.documents,
+        "passages": r.passages,
+        "added": r.added,
+        "updated": r.updated,
+        "unchanged": r.unchanged,
+        "removed": r.removed,
+        "skipped": r.skipped,
+        "elapsed_ms": r.elapsed_ms,
     })
 }

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 
 use super::Checkup;
 use super::style::{self, paint};
+use crate::index::IndexReport;
 use crate::index::stats::Stats;
 use crate::llm::settings::ModelSource;
 use crate::llm::{LlmSettings, ProviderKind};
@@ -82,6 +83,26 @@ pub fn hit(out: &mut dyn Write, n: usize, h: &Hit) -> io::Result<()> {
         paint(style::DIM, meta.join(" · ")),
         snippet.replace('\n', " "),
     )
+}
+
+/// The outcome of `index` in one line.
+pub fn indexed(out: &mut dyn Write, r: &IndexReport) -> io::Result<()> {
+    write!(
+        out,
+        "{} {} documents ({} passages) in {}: {} added, {} updated, {} unchanged, {} removed",
+        paint(style::BOLD, "indexed"),
+        r.documents,
+        r.passages,
+        human_ms(r.elapsed_ms),
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.removed,
+    )?;
+    if !r.skipped.is_empty() {
+        write!(out, ", {} file(s) skipped", r.skipped.len())?;
+    }
+    writeln!(out)
 }
 
 /// Every hit of `results`, numbered.
