@@ -55,11 +55,16 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::io("<async runtime>", e))
 }
 
-/// An asker for `store` with `choice`'s model (its window settled) and the
-/// configured embedding model (hybrid retrieval).
-pub fn asker<'a>(settings: &Settings, store: &'a Store, choice: &LlmChoice) -> Result<Asker<'a>> {
-    let model = settings.settled_model(choice)?;
-    Asker::new(store, model.settings, &model.policy, settings.embedder()?)
+/// An asker for `store` answering with `model` (see
+/// [`Settings::settled_model`]), retrieval hybrid when an embedding model is
+/// configured.
+pub fn asker<'a>(settings: &Settings, store: &'a Store, model: &Model) -> Result<Asker<'a>> {
+    Asker::new(
+        store,
+        model.settings.clone(),
+        &model.policy,
+        settings.embedder()?,
+    )
 }
 
 /// Search results and the search's own time in milliseconds (loading the

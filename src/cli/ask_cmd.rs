@@ -15,7 +15,8 @@ pub fn run(settings: &Settings, args: &AskArgs) -> Result<ExitCode> {
     let store = Store::open(&settings.index)?;
     let filters = super::filters(&args.filters);
     let question = args.question.join(" ");
-    let mut asker = app::asker(settings, &store, &super::llm_choice(&args.llm))?;
+    let model = settings.settled_model(&super::llm_choice(&args.llm))?;
+    let mut asker = app::asker(settings, &store, &model)?;
     let hits = asker.retrieve(&question, &filters, args.limit, &[])?;
     let stream = args.stream || (!args.json && !args.no_stream && std::io::stdout().is_terminal());
     let mut sink = Plain::new(stream && !args.json);

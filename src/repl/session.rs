@@ -53,12 +53,7 @@ impl<'a> Session<'a> {
         choice: LlmChoice,
     ) -> Result<Session<'a>> {
         let model = settings.settled_model(&choice)?;
-        let asker = Asker::new(
-            store,
-            model.settings.clone(),
-            &model.policy,
-            settings.embedder()?,
-        )?;
+        let asker = app::asker(settings, store, &model)?;
         let rt = app::runtime()?;
         // from now on Ctrl-C outside the line editor reaches the session (which
         // cancels the answer in progress), not the default handler
