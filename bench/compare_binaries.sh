@@ -16,7 +16,8 @@ export NO_COLOR=1
 outputs() { # BIN DIR
   local B=$1 D=$2; mkdir -p "$D"; cd "$D" || exit 1
   "$B" --index ix index "$EX" --accounts "$EX/accounts.csv" -q > index.txt 2>&1
-  for f in md json csv html; do "$B" --index ix summarize --format $f > sum.$f 2>/dev/null; done
+  for f in md csv html; do "$B" --index ix summarize --format $f > sum.$f 2>/dev/null; done
+  "$B" --index ix summarize --format json | grep -v elapsed_ms > sum.json 2>/dev/null
   "$B" --index ix summarize --by plan --lens praise > sum_plan.md 2>/dev/null
   "$B" --index ix summarize --compare --format json | grep -v elapsed_ms > sum_compare.json 2>/dev/null
   "$B" --index ix ask "why do smb accounts churn?" > ask.txt 2>/dev/null
