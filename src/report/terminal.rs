@@ -29,11 +29,7 @@ pub fn sources(out: &mut dyn Write, a: &Answer) -> io::Result<()> {
     };
     writeln!(out, "{}", paint(style::BOLD, title))?;
     for c in list {
-        let who = match (&c.account_name, &c.account) {
-            (Some(n), _) => n.clone(),
-            (None, Some(a)) => a.clone(),
-            _ => String::new(),
-        };
+        let who = who(c);
         let seg = c
             .segment
             .as_ref()
@@ -54,6 +50,14 @@ pub fn sources(out: &mut dyn Write, a: &Answer) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Who said a cited passage: the account's name, else its id.
+fn who(c: &Citation) -> String {
+    c.account_name
+        .clone()
+        .or_else(|| c.account.clone())
+        .unwrap_or_default()
 }
 
 /// One hit: `1. path location score` / metadata line / snippet.
@@ -287,11 +291,7 @@ pub fn passages(
     wrap: &dyn Fn(&str) -> String,
 ) -> io::Result<()> {
     for c in list {
-        let who = c
-            .account_name
-            .clone()
-            .or_else(|| c.account.clone())
-            .unwrap_or_default();
+        let who = who(c);
         writeln!(
             out,
             "[{}] {}:{} {}",
