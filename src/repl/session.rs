@@ -11,7 +11,7 @@ use super::command::{self, Command};
 use crate::app::{self, LlmChoice, Model, Settings, SummarizeRequest, defaults};
 use crate::error::{Error, Result};
 use crate::index::Store;
-use crate::llm::ProviderKind;
+use crate::llm::{ProviderKind, RunPolicy};
 use crate::report::{self, Format, terminal};
 use crate::retrieve::Filters;
 use crate::retrieve::search::document;
@@ -32,8 +32,9 @@ pub struct Session<'a> {
     settings: &'a Settings,
     store: &'a Store,
     choice: LlmChoice,
-    /// The model answering (its window settled) and its run policy.
-    model: Model,
+    /// How the answering model's runs treat what they send (its settings
+    /// are the asker's, which learn the window as the session goes).
+    policy: RunPolicy,
     pub filters: Filters,
     lens: Lens,
     turns: Vec<Turn>,
@@ -65,7 +66,7 @@ impl<'a> Session<'a> {
             settings,
             store,
             choice,
-            model,
+            policy: model.policy,
             filters,
             lens: Lens::Pains,
             turns: Vec::new(),
@@ -198,12 +199,12 @@ impl<'a> Session<'a> {
         let model = self.settings.settled_model(&choice)?;
         self.asker = Asker::new(
             self.store,
-            model.settings.clone(),
+            model.settings,
             &model.policy,
             self.asker.embedder(), // the model stays loaded
         )?;
         self.choice = choice;
-        self.model = model;
+        self.policy = model.policy;
         print(&format!(
             "now answering with {}\n",
             terminal::provider_line(self.asker.settings())
@@ -304,7 +305,11 @@ impl<'a> Session<'a> {
             compare: false,
             max_tokens_total: None,
         };
-        let job = app::prepare_summary(self.settings, self.store, request, self.model.clone())?;
+        let model = Model {
+            settings: self.asker.settings().clone(),
+            policy: self.policy.clone(),
+        };
+        let job = app::prepare_summary(self.settings, self.store, request, model)?;
         let store = self.store;
         let outcome = self.rt.block_on(async {
             tokio::select! {
