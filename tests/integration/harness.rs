@@ -99,6 +99,21 @@ impl Env {
         to
     }
 
+    /// A scratch folder with `examples/` copied to `<tmp>/corpus` and
+    /// indexed from there (relative paths) with its accounts file.
+    pub fn with_copied_examples() -> Env {
+        let env = Env::new();
+        env.copy_examples();
+        env.json(&[
+            "index",
+            "corpus",
+            "--accounts",
+            "corpus/accounts.csv",
+            "--json",
+        ]);
+        env
+    }
+
     /// Indexes the bundled examples with their accounts file.
     pub fn index_examples(&self) -> Value {
         let ex = examples();

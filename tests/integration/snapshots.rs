@@ -12,20 +12,6 @@ use insta::{Settings, assert_snapshot};
 
 use crate::harness::{Env, stderr};
 
-/// The examples, copied to `<tmp>/corpus` and indexed with their CRM export.
-fn examples() -> Env {
-    let env = Env::new();
-    env.copy_examples();
-    env.json(&[
-        "index",
-        "corpus",
-        "--accounts",
-        "corpus/accounts.csv",
-        "--json",
-    ]);
-    env
-}
-
 /// Runs `insight ARGS`, asserts success, returns stdout.
 fn stdout(env: &Env, args: &[&str]) -> String {
     let out = env.run(args);
@@ -60,49 +46,49 @@ fn pinned(env: &Env, f: impl FnOnce()) {
 
 #[test]
 fn summarize_markdown() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["summarize"]);
     pinned(&env, || assert_snapshot!("summarize_markdown", out));
 }
 
 #[test]
 fn summarize_json() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["summarize", "--format", "json"]);
     pinned(&env, || assert_snapshot!("summarize_json", out));
 }
 
 #[test]
 fn summarize_csv() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["summarize", "--format", "csv"]);
     pinned(&env, || assert_snapshot!("summarize_csv", out));
 }
 
 #[test]
 fn summarize_html() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["summarize", "--format", "html"]);
     pinned(&env, || assert_snapshot!("summarize_html", out));
 }
 
 #[test]
 fn ask_terminal() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["ask", "why do enterprise customers want SCIM?"]);
     pinned(&env, || assert_snapshot!("ask_terminal", out));
 }
 
 #[test]
 fn search_terminal() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["search", "what breaks with the Xero sync?"]);
     pinned(&env, || assert_snapshot!("search_terminal", out));
 }
 
 #[test]
 fn stats_terminal_and_json() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let text = stdout(&env, &["stats"]);
     let json = stdout(&env, &["stats", "--json"]);
     pinned(&env, || {
@@ -113,28 +99,28 @@ fn stats_terminal_and_json() {
 
 #[test]
 fn profile_markdown() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["profile"]);
     pinned(&env, || assert_snapshot!("profile_markdown", out));
 }
 
 #[test]
 fn profile_html() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["profile", "--format", "html"]);
     pinned(&env, || assert_snapshot!("profile_html", out));
 }
 
 #[test]
 fn profile_json() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(&env, &["profile", "--json"]);
     pinned(&env, || assert_snapshot!("profile_json", out));
 }
 
 #[test]
 fn profile_prospects_csv() {
-    let env = examples();
+    let env = Env::with_copied_examples();
     let out = stdout(
         &env,
         &[

@@ -157,15 +157,7 @@ fn quality_bar_on_the_generated_corpus() {
 
 #[test]
 fn formats_out_files_and_escaping() {
-    let env = Env::new();
-    env.copy_examples();
-    env.json(&[
-        "index",
-        "corpus",
-        "--accounts",
-        "corpus/accounts.csv",
-        "--json",
-    ]);
+    let env = Env::with_copied_examples();
     let json = env.json(&["summarize", "--format", "json"]);
     assert_eq!(json["by"], "segment");
     assert_eq!(json["lens"], "pains");
