@@ -2,6 +2,8 @@
 //! exponential backoff and jitter (honouring `retry-after-ms`, then
 //! `retry-after` in seconds or as an HTTP date, capped at 60 s), the cache,
 //! and streaming that never shows the same text twice across retries.
+//! Every attempt is bounded: the whole response, streamed or not, must arrive
+//! within the timeout and within 16 MiB.
 //!
 //! Retried: connection errors and timeouts, 408, 409, 429, 5xx (including
 //! Anthropic's 529), a stream cut before its end marker, a malformed body.
@@ -26,6 +28,11 @@ use crate::error::{Error, Result};
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Longest computed backoff.
 const MAX_BACKOFF: Duration = Duration::from_secs(20);
+/// Largest response read, streamed or not: far beyond any answer, small
+/// enough that a runaway server cannot exhaust memory.
+const MAX_RESPONSE_BYTES: usize = 16 << 20;
+/// Most of an error body read (its message is in the first few hundred bytes).
+const MAX_ERROR_BYTES: usize = 64 << 10;
 
 /// A client for one provider endpoint.
 pub struct Client {
@@ -305,7 +312,8 @@ impl Client {
             return Ok(resp);
         }
         let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap_or_default();
+        let bytes = read_capped(resp, MAX_ERROR_BYTES).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
         Err(self.http_failure(status.as_u16(), &headers, &text))
     }
 
@@ -350,7 +358,11 @@ impl Client {
 
     async fn attempt_once(&self, body: &Value) -> Result<Reply, Failure> {
         let resp = self.send(body, true).await?;
-        let bytes = resp.bytes().await.map_err(|e| Failure::transport(&e))?;
+        let bytes = match read_capped(resp, MAX_RESPONSE_BYTES).await {
+            Ok(b) if b.len() > MAX_RESPONSE_BYTES => return Err(too_large()),
+            Ok(b) => b,
+            Err(e) => return Err(Failure::transport(&e)),
+        };
         let malformed = |message: String| Failure {
             status: Some(200),
             message,
@@ -370,6 +382,9 @@ impl Client {
         sink: &mut dyn Sink,
     ) -> Result<Reply, Failure> {
         let resp = self.send(body, false).await?;
+        // the whole answer, not just each read, must arrive within the timeout
+        let deadline = tokio::time::Instant::now() + self.settings.timeout;
+        let mut received = 0usize;
         replay.begin();
         let mut parser = sse::Parser::new();
         let mut bytes = resp.bytes_stream();
@@ -412,13 +427,25 @@ impl Client {
             }
             Ok(false)
         };
-        while let Some(chunk) = bytes.next().await {
+        loop {
+            let next = tokio::time::timeout_at(deadline, bytes.next()).await;
+            let Ok(next) = next else {
+                return Err(broken(format!(
+                    "timed out: the answer was still streaming after {} s",
+                    self.settings.timeout.as_secs()
+                )));
+            };
+            let Some(chunk) = next else { break };
             let chunk = chunk.map_err(|e| {
                 broken(format!(
                     "the stream broke off: {}",
                     Failure::transport(&e).message
                 ))
             })?;
+            received += chunk.len();
+            if received > MAX_RESPONSE_BYTES {
+                return Err(too_large());
+            }
             if handle(parser.feed(&chunk), replay, sink)? {
                 done = true;
                 break;
@@ -437,6 +464,37 @@ impl Client {
             usage,
             model,
         })
+    }
+}
+
+/// The body of `resp`, read up to one byte past `cap` (so that a caller can
+/// tell a body that fits from one that does not) and no further.
+async fn read_capped(resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, reqwest::Error> {
+    let mut out = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = cap + 1 - out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() > cap {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A response past [`MAX_RESPONSE_BYTES`]: the server misbehaves, and asking
+/// again would only fetch the same flood.
+fn too_large() -> Failure {
+    Failure {
+        status: Some(200),
+        message: format!(
+            "the response is larger than {} MiB, far more than any answer; check the server at this URL",
+            MAX_RESPONSE_BYTES >> 20
+        ),
+        retryable: false,
+        retry_after: None,
+        overflow: None,
     }
 }
 
@@ -484,22 +542,29 @@ impl Replay {
         self.diverged = false;
     }
 
+    /// Takes the next piece of this attempt's text. Linear in the text: only
+    /// the new piece is compared with what is on screen (what came before it
+    /// already matched), and only what goes beyond the screen is copied.
     fn push(&mut self, delta: &str, sink: &mut dyn Sink) {
+        let start = self.current.len();
         self.current.push_str(delta);
         if self.diverged {
             sink.delta(delta);
             self.shown.push_str(delta);
             return;
         }
-        if self.current.len() <= self.shown.len() {
-            if self.shown.starts_with(&self.current) {
-                return; // repeating what is already on screen
+        // `current[..start]` is a prefix of `shown`
+        let end = self.current.len();
+        let overlap = end.min(self.shown.len());
+        let repeats = start >= overlap
+            || self.current.as_bytes()[start..overlap] == self.shown.as_bytes()[start..overlap];
+        if repeats {
+            if end > self.shown.len() {
+                let new = &self.current[self.shown.len()..];
+                sink.delta(new);
+                self.shown.push_str(new);
             }
-        } else if self.current.starts_with(&self.shown) {
-            let new = &self.current[self.shown.len()..];
-            sink.delta(new);
-            self.shown = self.current.clone();
-            return;
+            return; // otherwise all of it is already on screen
         }
         self.diverged = true;
         sink.restart();

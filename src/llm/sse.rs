@@ -28,10 +28,13 @@ impl Parser {
 
     /// Feeds a chunk; returns the events it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<Event> {
+        // what is left from the last feed holds no line end but perhaps a
+        // final `\r`: scan on from there, not from the start (a long line
+        // arriving in many chunks would otherwise be scanned again each time)
+        let mut i = self.buf.len().saturating_sub(1);
         self.buf.extend_from_slice(chunk);
         let mut out = Vec::new();
         let mut start = 0usize;
-        let mut i = 0usize;
         while i < self.buf.len() {
             match self.buf[i] {
                 b'\n' => {

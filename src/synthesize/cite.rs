@@ -240,10 +240,31 @@ impl<'a, 'b> CleaningSink<'a, 'b> {
     }
 }
 
+/// Most text held back waiting for a sentence end: past it, the text is
+/// shown as it is (a stream with no sentence ends would otherwise be held,
+/// and scanned again with each piece, to its end).
+const MAX_HELD: usize = 2048;
+
+/// Whether `text` has a character that can end a sentence.
+fn may_end(text: &str) -> bool {
+    text.contains(['.', '!', '?', '\n'])
+}
+
 impl Sink for CleaningSink<'_, '_> {
     fn delta(&mut self, text: &str) {
+        // an end can only appear where a new piece brings one, or where an
+        // earlier `.` waited for what follows it
+        let scan = may_end(text) || may_end(&self.pending);
         self.pending.push_str(text);
-        let Some(&cut) = sentence_ends(&self.pending).last() else {
+        let cut = if self.pending.len() > MAX_HELD {
+            self.pending.len()
+        } else if let Some(&cut) = scan
+            .then(|| sentence_ends(&self.pending))
+            .as_ref()
+            .and_then(|e| e.last())
+        {
+            cut
+        } else {
             return;
         };
         let ready: String = self.pending.drain(..cut).collect();
@@ -334,5 +355,19 @@ mod tests {
             assert_eq!(out.0, whole.text, "chunks of {size}");
             assert_eq!(finished, whole, "chunks of {size}");
         }
+    }
+    #[test]
+    fn a_stream_without_sentence_ends_is_shown_as_it_comes_not_held_to_its_end() {
+        let map = Redaction::default();
+        let f = Finisher::new(&map, &PASSAGES);
+        let mut out = Collect::default();
+        let mut sink = CleaningSink::new(&mut out, &f);
+        for _ in 0..100_000 {
+            sink.delta("more and more ");
+        }
+        assert!(sink.pending.len() <= MAX_HELD, "{}", sink.pending.len());
+        sink.flush();
+        assert_eq!(out.0.len(), 1_400_000);
+        assert!(out.0.ends_with("more and more "));
     }
 }

@@ -16,7 +16,7 @@ use crate::mock_llm::{
 
 /// An index of the examples plus a config with fast retries (`overrides`
 /// replace the defaults here).
-fn env_with(overrides: &[(&str, &str)]) -> Env {
+pub fn env_with(overrides: &[(&str, &str)]) -> Env {
     let env = Env::new();
     env.index_examples();
     let mut settings = vec![

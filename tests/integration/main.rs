@@ -13,6 +13,8 @@
 mod bad_input;
 mod builtin_model;
 mod corpus_gen;
+mod fault_server;
+mod faults;
 mod filters;
 mod formats;
 mod generated;
