@@ -69,6 +69,16 @@ pub enum Error {
         source: tantivy::TantivyError,
     },
 
+    /// Writing the index failed (a full disk, a read-only folder…); the index
+    /// still holds what the last completed run committed.
+    #[error("cannot write the index at {}: {message}", path.display())]
+    IndexWrite {
+        path: PathBuf,
+        message: String,
+        /// The kind of the I/O error behind it, when there is one.
+        kind: Option<std::io::ErrorKind>,
+    },
+
     /// The LLM provider failed (after retries, or for a reason retrying cannot fix).
     #[error("{provider} ({url}): {message}")]
     Provider {
@@ -117,8 +127,59 @@ impl Error {
     pub fn tantivy(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
         let path = path.into();
         match source {
+            tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::IoError(e),
+                _,
+            ) => {
+                // the lock file cannot even be created: a read-only folder
+                Error::Io {
+                    path: path.join("tantivy"),
+                    source: std::io::Error::new(e.kind(), e.to_string()),
+                }
+            }
             tantivy::TantivyError::LockFailure(..) => Error::Locked { path },
             source => Error::Tantivy { path, source },
+        }
+    }
+
+    /// A failure of the index writer at `path`, named by the I/O error
+    /// behind it when there is one (tantivy's own message for a writer
+    /// thread that died is not one a user can act on).
+    pub fn index_write(path: impl Into<PathBuf>, source: &tantivy::TantivyError) -> Self {
+        let mut io: Option<&std::io::Error> = None;
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(source);
+        while let Some(e) = cur {
+            io = io.or(e.downcast_ref::<std::io::Error>());
+            cur = e.source();
+        }
+        if let tantivy::TantivyError::IoError(e) = source {
+            io = Some(e);
+        }
+        if let Some(e) = io {
+            return Error::IndexWrite {
+                path: path.into(),
+                message: e.to_string(),
+                kind: Some(e.kind()),
+            };
+        }
+        // the writer's threads hand their I/O errors over as text:
+        // `Internal error: 'No space left on device (os error 28)'`
+        let text = match source {
+            tantivy::TantivyError::InternalError(t) => t.trim_matches('\'').to_string(),
+            other => other.to_string(),
+        };
+        let kind = text
+            .rsplit_once("(os error ")
+            .and_then(|(_, n)| {
+                n.trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .parse()
+                    .ok()
+            })
+            .map(|n| std::io::Error::from_raw_os_error(n).kind());
+        Error::IndexWrite {
+            path: path.into(),
+            message: text,
+            kind,
         }
     }
 
@@ -184,10 +245,33 @@ impl Error {
             Error::StrictSkipped { .. } => {
                 Some("fix or remove the files named above, or run without --strict".into())
             }
+            Error::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Some(
+                    "check that you can read and write it (insight writes lock files in the index folder, even to search it)".into(),
+                ),
+                k => full_disk_hint(k).map(str::to_string),
+            },
+            Error::IndexWrite { kind, .. } => Some(format!(
+                "{}; the index still holds the last completed run",
+                match kind {
+                    Some(std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) =>
+                        "make the index folder writable, or choose another one with --index (or INSIGHT_INDEX)",
+                    Some(k) => full_disk_hint(*k).unwrap_or("run `insight index` again"),
+                    None => "run `insight index` again",
+                }
+            )),
             Error::Embed { .. } => Some(
                 "point [embed] model_dir in insight.toml or INSIGHT_EMBED_MODEL at a folder with config.json, tokenizer.json and model.safetensors, or set it to `builtin` for the built-in model (see the README, \"Semantic search\"); `insight index --no-embed` stops storing vectors".into(),
             ),
             _ => None,
         }
     }
+}
+
+/// What to do when a write failed for want of room.
+fn full_disk_hint(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    matches!(kind, StorageFull | QuotaExceeded | FileTooLarge).then_some(
+        "free some disk space, or write to another disk (for the index: --index or INSIGHT_INDEX)",
+    )
 }

@@ -2,8 +2,6 @@
 //! goes on and keeps everything else.
 
 #[cfg(unix)]
-use std::process::Output;
-
 use serde_json::Value;
 
 use crate::harness::{Env, s, stderr};
@@ -177,37 +175,7 @@ fn a_file_that_turns_bad_keeps_its_previous_version() {
     );
 }
 
-/// Runs `insight ARGS` so that a mode-000 file cannot be read. Root reads
-/// any file, so as root the binary runs under `setpriv` (util-linux) with the
-/// capabilities that bypass file permissions dropped; without `setpriv` the
-/// test fails, saying so, rather than pass without testing anything.
-#[cfg(unix)]
-fn run_without_read_override(env: &Env, probe: &std::path::Path, args: &[&str]) -> Output {
-    if std::fs::read(probe).is_err() {
-        return env.run(args);
-    }
-    const CAPS: &str = "-dac_override,-dac_read_search";
-    let mut cmd = env.cmd_under(&[
-        "setpriv",
-        &format!("--inh-caps={CAPS}"),
-        &format!("--bounding-set={CAPS}"),
-    ]);
-    let out = cmd.args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "running as root, which reads files whatever their permissions: this test drops \
-             CAP_DAC_OVERRIDE with `setpriv` (util-linux), which did not run ({e}); install \
-             util-linux or run the tests as another user"
-        )
-    });
-    assert!(
-        !stderr(&out).starts_with("setpriv:"),
-        "setpriv could not drop CAP_DAC_OVERRIDE: {}",
-        stderr(&out)
-    );
-    out
-}
-
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn unreadable_file_is_skipped() {
     use std::os::unix::fs::PermissionsExt;
@@ -215,7 +183,7 @@ fn unreadable_file_is_skipped() {
     let p = env.write("c/secret.md", "hidden text");
     env.write("c/ok.md", "visible text");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let out = run_without_read_override(&env, &p, &["index", "c", "--json"]);
+    let out = env.run_with_permissions_enforced(&["index", "c", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(

@@ -93,6 +93,43 @@ impl Env {
     }
 
     /// Copies `examples/` to `<tmp>/corpus` and returns that path.
+    /// `insight ARGS` run so that file permissions hold. Root reads and
+    /// writes any file, so as root the binary runs under `setpriv`
+    /// (util-linux) with the capabilities that bypass file permissions
+    /// dropped; without `setpriv` the test fails, saying so, rather than pass
+    /// without testing anything.
+    #[cfg(target_os = "linux")]
+    pub fn run_with_permissions_enforced(&self, args: &[&str]) -> Output {
+        let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                == Some("0")
+        });
+        if !root {
+            return self.run(args);
+        }
+        const CAPS: &str = "-dac_override,-dac_read_search";
+        let mut cmd = self.cmd_under(&[
+            "setpriv",
+            &format!("--inh-caps={CAPS}"),
+            &format!("--bounding-set={CAPS}"),
+        ]);
+        let out = cmd.args(args).output().unwrap_or_else(|e| {
+            panic!(
+                "running as root, which reads and writes files whatever their permissions: this \
+                 test drops CAP_DAC_OVERRIDE with `setpriv` (util-linux), which did not run ({e}); \
+                 install util-linux or run the tests as another user"
+            )
+        });
+        assert!(
+            !stderr(&out).starts_with("setpriv:"),
+            "setpriv could not drop CAP_DAC_OVERRIDE: {}",
+            stderr(&out)
+        );
+        out
+    }
+
     pub fn copy_examples(&self) -> PathBuf {
         let to = self.path("corpus");
         copy_dir(&examples(), &to);

@@ -93,6 +93,9 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         ));
     }
     let writer = open_writer(&index, opts, dir)?;
+    // files a killed or failed run left behind (never part of a commit) go
+    // now, before this run needs the room
+    let _ = writer.garbage_collect_files().wait();
 
     // the manifest of the committed index (the lock is ours now)
     let committed = CommitPayload::of(&index, dir)?.map_or(0, |p| p.generation);
@@ -191,7 +194,10 @@ pub fn run(dir: &Path, opts: &IndexOptions, observer: &dyn Observer) -> Result<I
         files: work.len() as u64,
     });
     let old_files = std::mem::take(&mut old.files);
-    let outcomes = process_all(&ctx, &work, &old_files, &writer, dir)?;
+    let outcomes = match process_all(&ctx, &work, &old_files, &writer, dir) {
+        Ok(o) => o,
+        Err(e) => return Err(abandon(writer, dir, e)),
+    };
 
     let mut changed = false;
     let mut unmatched: BTreeSet<String> = BTreeSet::new();
@@ -411,23 +417,51 @@ fn notice_unmatched(unmatched: &BTreeSet<String>, observer: &dyn Observer) {
 /// tantivy commit carrying the generation (only when something changed),
 /// then the promotion; then the writer's merges finish.
 fn commit(manifest: &Manifest, mut writer: IndexWriter, changed: bool, dir: &Path) -> Result<()> {
-    manifest.write_next(dir)?;
+    if let Err(e) = manifest.write_next(dir) {
+        return Err(abandon(writer, dir, e));
+    }
     if changed {
         let payload = serde_json::to_string(&CommitPayload {
             generation: manifest.generation,
             embed_model: manifest.embed_model.clone(),
         })
         .unwrap_or_default();
-        let mut prepared = writer
-            .prepare_commit()
-            .map_err(|e| Error::tantivy(dir, e))?;
+        let mut prepared = match writer.prepare_commit() {
+            Ok(p) => p,
+            Err(e) => {
+                let e = Error::index_write(dir, &e);
+                return Err(abandon(writer, dir, e));
+            }
+        };
         prepared.set_payload(&payload);
-        prepared.commit().map_err(|e| Error::tantivy(dir, e))?;
+        prepared.commit().map_err(|e| Error::index_write(dir, &e))?;
     }
     Manifest::promote(dir)?;
     writer
         .wait_merging_threads()
         .map_err(|e| Error::tantivy(dir, e))
+}
+
+/// Gives up a run that failed before its commit: nothing of it is committed,
+/// the files it wrote are removed, and a failure of the writer itself (a
+/// full disk, a read-only folder) is named by its real cause, which the
+/// writer's threads hold, not by the file being added when it showed.
+fn abandon(mut writer: IndexWriter, dir: &Path, e: Error) -> Error {
+    let e = match e {
+        Error::Tantivy { source, .. } => match writer.prepare_commit() {
+            // the threads' own error
+            Err(cause) => Error::index_write(dir, &cause),
+            Ok(prepared) => {
+                let _ = prepared.abort();
+                Error::index_write(dir, &source)
+            }
+        },
+        e => e,
+    };
+    if writer.rollback().is_ok() {
+        let _ = writer.garbage_collect_files().wait();
+    }
+    e
 }
 
 /// Opens the tantivy index in `dir`, creating it; an index whose schema is
