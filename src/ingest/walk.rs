@@ -1,10 +1,14 @@
 //! Finding the files to index under the paths a user names: `.gitignore`,
 //! `.ignore` and `.insightignore` rules apply, hidden files are skipped,
-//! symlinks are followed (loops are reported, not followed forever), and
-//! the index folder itself and the accounts file are left out.
+//! symlinks are followed while they stay inside the folder being walked
+//! (one that leads out of it is reported and not followed, so a link to
+//! `/etc` or `~/.ssh` never puts their files in the index; loops are
+//! reported, not followed forever), and the index folder itself and the
+//! accounts file are left out.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -56,7 +60,7 @@ pub fn walk(roots: &[PathBuf], exclude: &[PathBuf]) -> Walked {
     for root in roots {
         if root.is_file() {
             match Format::of(root) {
-                Some(format) => push(&mut out, &mut seen, root.clone(), format),
+                Some(format) => push(&mut out, &mut seen, root.clone(), format, None),
                 None => out.problems.push(WalkProblem {
                     path: root.clone(),
                     reason: format!("not a supported format (insight reads {SUPPORTED})"),
@@ -65,11 +69,36 @@ pub fn walk(roots: &[PathBuf], exclude: &[PathBuf]) -> Walked {
             continue;
         }
         let excluded: Vec<PathBuf> = exclude.to_vec();
-        let walker = ignore::WalkBuilder::new(root)
-            .follow_links(true)
-            .add_custom_ignore_filename(".insightignore")
-            .filter_entry(move |e| !excluded.iter().any(|x| x == e.path()))
-            .build();
+        let inside = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let escaped: Arc<Mutex<Vec<WalkProblem>>> = Arc::default();
+        let walker = {
+            let (inside, escaped) = (inside.clone(), escaped.clone());
+            ignore::WalkBuilder::new(root)
+                .follow_links(true)
+                .add_custom_ignore_filename(".insightignore")
+                .filter_entry(move |e| {
+                    if excluded.iter().any(|x| x == e.path()) {
+                        return false;
+                    }
+                    let outside = e.path_is_symlink()
+                        && e.path()
+                            .canonicalize()
+                            .is_ok_and(|t| !t.starts_with(&inside));
+                    if outside {
+                        if let Ok(mut list) = escaped.lock() {
+                            list.push(WalkProblem {
+                                path: e.path().to_path_buf(),
+                                reason: format!(
+                                    "symlink to a place outside {}; not followed",
+                                    inside.display()
+                                ),
+                            });
+                        }
+                    }
+                    !outside
+                })
+                .build()
+        };
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -82,18 +111,29 @@ pub fn walk(roots: &[PathBuf], exclude: &[PathBuf]) -> Walked {
                         continue;
                     }
                     if let Some(format) = Format::of(&path) {
-                        push(&mut out, &mut seen, path, format);
+                        push(&mut out, &mut seen, path, format, Some(&inside));
                     }
                 }
                 Err(err) => out.problems.push(problem(root, err)),
             }
+        }
+        if let Ok(mut list) = escaped.lock() {
+            out.problems.append(&mut list);
         }
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
 
-fn push(out: &mut Walked, seen: &mut HashSet<(u64, u64)>, path: PathBuf, format: Format) {
+/// Adds the file at `path`; its sidecar counts only if it is inside
+/// `inside` (when given), like the files.
+fn push(
+    out: &mut Walked,
+    seen: &mut HashSet<(u64, u64)>,
+    path: PathBuf,
+    format: Format,
+    inside: Option<&Path>,
+) {
     let md = match std::fs::metadata(&path) {
         Ok(md) => md,
         Err(e) => {
@@ -109,7 +149,11 @@ fn push(out: &mut Walked, seen: &mut HashSet<(u64, u64)>, path: PathBuf, format:
             return; // the same file reached through a symlink
         }
     }
-    let sidecar = format.has_sidecar().then(|| find_sidecar(&path)).flatten();
+    let sidecar = format
+        .has_sidecar()
+        .then(|| find_sidecar(&path))
+        .flatten()
+        .filter(|s| inside.is_none_or(|i| s.canonicalize().is_ok_and(|t| t.starts_with(i))));
     let sidecar_stamp = sidecar
         .as_ref()
         .and_then(|s| std::fs::metadata(s).ok())
@@ -190,6 +234,46 @@ fn problem(root: &Path, err: ignore::Error) -> WalkProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_folder_are_not_followed_those_inside_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let (root, secret) = (base.join("corpus"), base.join("secret"));
+        std::fs::create_dir_all(root.join("notes")).unwrap();
+        std::fs::create_dir_all(&secret).unwrap();
+        std::fs::write(root.join("notes/a.md"), "x").unwrap();
+        std::fs::write(root.join("b.vtt"), "WEBVTT").unwrap();
+        std::fs::write(secret.join("key.md"), "secret").unwrap();
+        std::fs::write(secret.join("b.vtt.meta.yaml"), "account: x").unwrap();
+        let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, root.join(at)).unwrap();
+        link(&secret.join("key.md"), "leak.md");
+        link(&secret, "elsewhere");
+        link(&secret.join("b.vtt.meta.yaml"), "b.vtt.meta.yaml");
+        link(&root.join("notes/a.md"), "alias.md");
+        let w = walk(std::slice::from_ref(&root), &[]);
+        let names: Vec<String> = w
+            .files
+            .iter()
+            .map(|c| c.path.strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        // the link inside the folder is the same file as its target: kept once
+        assert_eq!(names, ["alias.md", "b.vtt"]);
+        assert!(w.files[1].sidecar.is_none(), "a sidecar outside the folder");
+        let refused: Vec<&Path> = w.problems.iter().map(|p| p.path.as_path()).collect();
+        assert!(
+            refused.contains(&root.join("leak.md").as_path()),
+            "{:?}",
+            w.problems
+        );
+        assert!(
+            refused.contains(&root.join("elsewhere").as_path()),
+            "{:?}",
+            w.problems
+        );
+        assert!(w.problems.iter().all(|p| p.reason.contains("outside")));
+    }
 
     #[test]
     fn walks_supported_files_and_survives_symlink_loops() {

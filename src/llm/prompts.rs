@@ -95,11 +95,32 @@ fn parse(name: &str, text: &str, source: Option<PathBuf>) -> std::result::Result
 impl Template {
     /// System and user text with `{{name}}` replaced by each value.
     pub fn render(&self, vars: &[(&str, &str)]) -> (String, String) {
+        // one pass: a value is never searched for variables itself (a passage
+        // that says `{{question}}` stays as written)
         let fill = |s: &str| {
-            let mut out = s.to_string();
-            for (k, v) in vars {
-                out = out.replace(&format!("{{{{{k}}}}}"), v);
+            let mut out = String::with_capacity(s.len());
+            let mut rest = s;
+            while let Some(at) = rest.find("{{") {
+                out.push_str(&rest[..at]);
+                let after = &rest[at + 2..];
+                let var = after.find("}}").and_then(|end| {
+                    let name = &after[..end];
+                    vars.iter()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| (*v, end + 2))
+                });
+                match var {
+                    Some((v, used)) => {
+                        out.push_str(v);
+                        rest = &after[used..];
+                    }
+                    None => {
+                        out.push_str("{{");
+                        rest = after;
+                    }
+                }
             }
+            out.push_str(rest);
             out
         };
         (fill(&self.system), fill(&self.user))
@@ -118,6 +139,27 @@ mod tests {
         let (_, user) = t.render(&[("question", "Why?"), ("passages", "[1] x")]);
         assert!(user.contains("Question: Why?") && user.contains("[1] x"));
         assert!(!user.contains("{{"));
+    }
+
+    #[test]
+    fn values_are_not_searched_for_variables() {
+        let t = Prompts::default().load("ask").unwrap();
+        let (_, user) = t.render(&[
+            ("question", "What about {{passages}}?"),
+            (
+                "passages",
+                "[1] they wrote {{question}} and {{today}} and {{",
+            ),
+            ("today", "2026-12-08"),
+        ]);
+        assert!(
+            user.contains("Question: What about {{passages}}?"),
+            "{user}"
+        );
+        assert!(
+            user.contains("[1] they wrote {{question}} and {{today}} and {{"),
+            "{user}"
+        );
     }
 
     #[test]

@@ -333,27 +333,6 @@ pub fn score(text: &str, criteria: &[Criterion]) -> Result<Scored, String> {
     })
 }
 
-/// The scored leads as CSV: the lead's columns, then `fit_score`,
-/// `fit_confidence`, `fit_reasons`.
-pub fn to_csv(s: &Scored) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = s.headers.clone();
-    header.extend(["fit_score", "fit_confidence", "fit_reasons"].map(String::from));
-    w.write_record(&header).map_err(|e| e.to_string())?;
-    for l in &s.leads {
-        let mut rec: Vec<String> = s
-            .headers
-            .iter()
-            .map(|h| l.fields.get(h).cloned().unwrap_or_default())
-            .collect();
-        rec.push(l.fit_score.to_string());
-        rec.push(format!("{:.2}", l.fit_confidence));
-        rec.push(l.reasons.join("; "));
-        w.write_record(&rec).map_err(|e| e.to_string())?;
-    }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,7 +402,5 @@ mod tests {
             "{:?}",
             s.leads[4].reasons
         );
-        let csv = to_csv(&s).unwrap();
-        assert!(csv.starts_with("lead,industry,employees,fit_score,fit_confidence,fit_reasons\nL2,logistics,350,100,1.00,"), "{csv}");
     }
 }

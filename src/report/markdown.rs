@@ -1,7 +1,7 @@
 //! Markdown: a heading per group, themes ranked with their evidence counts
 //! and verified quotes; the comparison as a table.
 
-use super::{attribution, group_label, provider_label, shown_quotes};
+use super::{attribution, group_label, md_text, provider_label, shown_quotes};
 use crate::synthesize::describe::count;
 use crate::synthesize::summarize::Summary;
 
@@ -21,7 +21,7 @@ pub fn render(s: &Summary) -> String {
     for g in &s.groups {
         out.push_str(&format!(
             "\n## {} — {} documents, {} accounts\n\n",
-            group_label(s, &g.value),
+            md_text(&group_label(s, &g.value)),
             g.documents,
             g.accounts
         ));
@@ -33,13 +33,17 @@ pub fn render(s: &Summary) -> String {
             out.push_str(&format!(
                 "{}. **{}** — {}, {}\n",
                 i + 1,
-                t.title,
+                md_text(&t.title),
                 count(t.accounts, "account"),
                 count(t.mentions, "mention")
             ));
-            out.push_str(&format!("   {}\n", t.summary));
+            out.push_str(&format!("   {}\n", md_text(&t.summary)));
             for q in shown_quotes(t) {
-                out.push_str(&format!("   > “{}” — {}\n", q.text, attribution(q)));
+                out.push_str(&format!(
+                    "   > “{}” — {}\n",
+                    md_text(&q.text),
+                    md_text(&attribution(q))
+                ));
             }
             out.push('\n');
         }
@@ -48,7 +52,7 @@ pub fn render(s: &Summary) -> String {
         out.push_str("\n## Compared across groups (accounts)\n\n");
         out.push_str("| theme |");
         for g in &s.groups {
-            out.push_str(&format!(" {} |", group_label(s, &g.value)));
+            out.push_str(&format!(" {} |", md_text(&group_label(s, &g.value))));
         }
         out.push_str(" |\n|---|");
         for _ in &s.groups {
@@ -56,7 +60,7 @@ pub fn render(s: &Summary) -> String {
         }
         out.push_str("---|\n");
         for r in rows {
-            out.push_str(&format!("| {} |", r.title.replace('|', "/")));
+            out.push_str(&format!("| {} |", md_text(&r.title)));
             for a in &r.accounts {
                 out.push_str(&format!(" {a} |"));
             }
@@ -65,7 +69,7 @@ pub fn render(s: &Summary) -> String {
                 .iter()
                 .zip(&r.accounts)
                 .filter(|(_, a)| **a > 0)
-                .map(|(g, _)| group_label(s, &g.value))
+                .map(|(g, _)| md_text(&group_label(s, &g.value)))
                 .collect();
             let note = if r.shared {
                 "shared".to_string()

@@ -89,7 +89,7 @@ pub fn render_prospects(
     match format {
         Format::Json => write_json(out, &json::prospects(fit)),
         _ => {
-            let csv = crate::profile::prospects::to_csv(&fit.scored).map_err(io::Error::other)?;
+            let csv = csv::prospects(&fit.scored).map_err(io::Error::other)?;
             out.write_all(csv.as_bytes())
         }
     }
@@ -121,6 +121,29 @@ pub struct Checkup {
 /// The quotes a reader may see: verified ones only.
 pub fn shown_quotes(t: &Theme) -> impl Iterator<Item = &Quote> {
     t.quotes.iter().filter(|q| q.verified)
+}
+
+/// Customer text, or text a model wrote from it, as Markdown that shows it
+/// as written and renders nothing from it: no links, images, raw HTML, code
+/// or emphasis (their characters are escaped; `://` too, so no renderer
+/// turns a bare URL into a link), no line breaks (they would end a quote or a
+/// table row).
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    if out.contains("://") {
+        out = out.replace("://", "\\://");
+    }
+    out
 }
 
 /// "Orbis Pharma (ACC-108) · Maren Holt" style attribution of a quote.

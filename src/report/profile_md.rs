@@ -3,14 +3,14 @@
 //! against the rest and what they say, what changed, and the CRM values
 //! that could not be read.
 
-use super::attribution;
+use super::{attribution, md_text};
 use crate::profile::figures::Health;
 use crate::profile::narrative::{num, pct};
 use crate::profile::{Profile, group_label};
 
-/// A table cell: no pipes or line breaks.
+/// A table cell: escaped, no pipes or line breaks.
 fn cell(s: &str) -> String {
-    s.replace('|', "/").replace(['\n', '\r'], " ")
+    md_text(&s.replace('|', "/"))
 }
 
 fn opt(x: Option<String>) -> String {
@@ -45,7 +45,7 @@ pub fn render(p: &Profile) -> String {
         p.accounts, p.accounts_file, p.by, provider, p.generated_at, p.filters
     ));
     if let Some(b) = &p.best {
-        out.push_str(&format!("\n> **{}**\n", b.profile));
+        out.push_str(&format!("\n> **{}**\n", md_text(&b.profile)));
         out.push_str(&format!(
             "\n## Best customers\n\n{} accounts ({}) against the other {}.\n",
             b.accounts, b.rule, b.rest
@@ -95,7 +95,7 @@ pub fn render(p: &Profile) -> String {
             for t in list {
                 out.push_str(&format!(
                     "- **{}** ({}) — {} of {} accounts, against {} of {} overall (lift {:.1}×)\n",
-                    t.title,
+                    md_text(&t.title),
                     t.lens.name(),
                     t.accounts,
                     t.of,
@@ -104,7 +104,11 @@ pub fn render(p: &Profile) -> String {
                     t.lift
                 ));
                 if let Some(q) = &t.quote {
-                    out.push_str(&format!("  > “{}” — {}\n", q.text, attribution(q)));
+                    out.push_str(&format!(
+                        "  > “{}” — {}\n",
+                        md_text(&q.text),
+                        md_text(&attribution(q))
+                    ));
                 }
             }
         }
@@ -124,13 +128,13 @@ pub fn render(p: &Profile) -> String {
         ));
     }
     for g in &p.groups {
-        let label = group_label(g.value.as_deref(), &p.by);
+        let label = md_text(&group_label(g.value.as_deref(), &p.by));
         out.push_str(&format!(
             "\n## {label} — {} accounts ({})\n\n",
             g.accounts,
             pct(g.share)
         ));
-        out.push_str(&g.narrative);
+        out.push_str(&md_text(&g.narrative));
         out.push_str(if g.narrative_by == "model" {
             " _(written by the model from the facts below)_\n"
         } else {
@@ -183,10 +187,17 @@ pub fn render(p: &Profile) -> String {
             for t in &lt.themes {
                 out.push_str(&format!(
                     "- **{}** — {} of {} accounts heard from, {} mention(s)\n",
-                    t.title, t.accounts, lt.heard, t.mentions
+                    md_text(&t.title),
+                    t.accounts,
+                    lt.heard,
+                    t.mentions
                 ));
                 if let Some(q) = &t.quote {
-                    out.push_str(&format!("  > “{}” — {}\n", q.text, attribution(q)));
+                    out.push_str(&format!(
+                        "  > “{}” — {}\n",
+                        md_text(&q.text),
+                        md_text(&attribution(q))
+                    ));
                 }
             }
         }

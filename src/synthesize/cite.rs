@@ -26,6 +26,18 @@ fn citation_group() -> &'static Regex {
     })
 }
 
+/// Markdown images and links in a model's answer, reduced to their text: a
+/// passage may have asked for them (an image whose URL carries data away is
+/// the classic), and an answer has no use for them.
+fn unlink(text: &str) -> std::borrow::Cow<'_, str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"!?\[([^\]\n]*)\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:[^)\n]*\)")
+            .expect("valid regex")
+    });
+    re.replace_all(text, "$1")
+}
+
 /// What the user sees of (part of) an answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Finished {
@@ -74,6 +86,7 @@ impl<'a> Finisher<'a> {
     /// Finishes a piece made of whole sentences (or a whole answer).
     pub fn finish(&self, raw: &str) -> Finished {
         let restored = self.redaction.restore(raw);
+        let restored = unlink(&restored);
         let mut out = Finished::default();
         let mut start = 0;
         for end in sentence_ends(&restored).into_iter().chain([restored.len()]) {
@@ -294,6 +307,14 @@ mod tests {
         "The Xero sync created every invoice twice.",
         "Setup took six weeks instead of two.",
     ];
+
+    #[test]
+    fn links_and_images_are_reduced_to_their_text() {
+        let map = Redaction::default();
+        let f = Finisher::new(&map, &PASSAGES);
+        let out = f.finish("Pricing hurts [1]. ![x](http://evil.example/p.png?q=a) See [the note](https://evil.example/n) and [2](javascript:void).");
+        assert_eq!(out.text, "Pricing hurts [1]. x See the note and 2.");
+    }
 
     #[test]
     fn invalid_citations_are_removed_valid_kept() {

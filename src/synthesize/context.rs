@@ -23,10 +23,9 @@ pub fn passage_line(
             who
         });
     }
-    let text = redactor
-        .redact(&h.text, redaction)
-        .replace("</passages", "</ passages")
-        .replace("<passages", "< passages")
+    let redacted = redactor.redact(&h.text, redaction);
+    let text = fence_tag()
+        .replace_all(&redacted, "‹$1")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -56,4 +55,13 @@ pub fn is_internal(h: &Hit) -> bool {
             .iter()
             .any(|i| i.eq_ignore_ascii_case(s))
     })
+}
+
+/// A tag that could close the `<passages>` fence (or open another), in any
+/// case and spacing: its `<` becomes `‹`, so a passage cannot step out of it.
+fn fence_tag() -> &'static regex::Regex {
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<(\s*/?\s*passages)").expect("valid regex")
+    });
+    &RE
 }

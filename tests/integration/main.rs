@@ -19,6 +19,7 @@ mod filters;
 mod formats;
 mod generated;
 mod harness;
+mod hostile;
 mod incremental;
 mod llm;
 mod mock_llm;
