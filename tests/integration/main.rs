@@ -20,6 +20,7 @@ mod harness;
 mod incremental;
 mod llm;
 mod mock_llm;
+mod pii;
 mod profile;
 mod real_model;
 mod repl;
