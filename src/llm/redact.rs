@@ -7,7 +7,7 @@
 //! across turns. Recall and precision on a labelled set are measured by
 //! `tests/integration/pii.rs` (README, *Privacy*).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -26,6 +26,9 @@ pub struct Redactor {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Name {
     text: String,
+    /// Its first word (run of letters and digits): a text without that word
+    /// cannot hold the name, so most names are ruled out by one lookup.
+    first: String,
     /// A single word that is also a month ("May", "Jan"): next to a day or a
     /// year it is a date, not the person.
     month: bool,
@@ -123,8 +126,10 @@ impl Redactor {
                 let folded = fold_accents(&form);
                 for spelling in [form.to_uppercase(), folded.to_uppercase(), folded, form] {
                     if spelling.chars().count() >= 3 {
+                        let first = words(&spelling).next().unwrap_or_default().to_string();
                         all.push(Name {
                             month: is_month(&spelling),
+                            first,
                             text: spelling,
                         });
                     }
@@ -162,13 +167,25 @@ impl Redactor {
         for re in &self.custom {
             out = replace(&out, re, "CUSTOM", r, |_, m| Some(m));
         }
+        if self.names.is_empty() {
+            return out;
+        }
+        let text = out.clone();
+        let present: HashSet<&str> = words(&text).collect();
         for name in &self.names {
-            if out.contains(name.text.as_str()) {
+            let may_hold = name.first.is_empty() || present.contains(name.first.as_str());
+            if may_hold && out.contains(name.text.as_str()) {
                 out = replace_word(&out, name, r);
             }
         }
         out
     }
+}
+
+/// The runs of letters and digits of `s`.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 impl Redaction {
