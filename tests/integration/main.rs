@@ -23,6 +23,7 @@ mod hostile;
 mod incremental;
 mod llm;
 mod mock_llm;
+mod pii;
 mod profile;
 mod real_model;
 mod repl;
