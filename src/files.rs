@@ -1,6 +1,6 @@
 //! File-system helpers at the bottom of the crate: lexically absolute paths,
-//! and whole-file writes that readers never see half done (a temporary file
-//! in the same folder, then a rename).
+//! whole-file writes that readers never see half done (a temporary file in
+//! the same folder, then a rename), and folders only their owner can read.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -23,6 +23,29 @@ pub fn absolute(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Creates `dir` (and its missing parents) readable by its owner alone
+/// (0o700 on Unix), and takes an existing `dir` back to that: it holds what
+/// customers said and what models answered.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and

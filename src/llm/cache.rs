@@ -1,7 +1,8 @@
 //! On-disk cache of LLM responses under the index folder
 //! (`<index>/cache/llm/<hash>.json`), keyed by provider, model, endpoint and
 //! the full request, so a re-run or an interrupted batch never pays twice.
-//! Entries are written atomically; an unreadable entry is a miss.
+//! Entries are written atomically; an unreadable entry is a miss. The
+//! folders are the owner's alone (0o700).
 
 use std::path::{Path, PathBuf};
 
@@ -46,7 +47,10 @@ impl Cache {
 
     /// Stores an entry (failures only cost a future cache miss).
     pub fn put(&self, key: &str, entry: &Entry) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        if let Some(cache) = self.dir.parent() {
+            crate::files::private_dir(cache)?;
+        }
+        crate::files::private_dir(&self.dir)?;
         crate::files::write_atomic(
             &self.dir.join(format!("{key}.json")),
             &serde_json::to_vec(entry).map_err(std::io::Error::other)?,

@@ -318,6 +318,15 @@ impl Client {
     }
 
     fn http_failure(&self, status: u16, headers: &HeaderMap, body: &str) -> Failure {
+        // a server may quote the key it refused: it never reaches the screen
+        let masked;
+        let body = match self.settings.api_key.as_deref() {
+            Some(key) if key.len() >= 8 && body.contains(key) => {
+                masked = body.replace(key, "<API key>");
+                masked.as_str()
+            }
+            _ => body,
+        };
         let own = self.provider.error_message(body);
         let snippet: String = body.chars().take(300).collect();
         let message = format!(

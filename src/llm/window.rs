@@ -66,7 +66,7 @@ impl Memory {
         let mut all = self.read();
         all.insert(Self::key(base_url, model), tokens);
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(self.path.parent().unwrap_or(Path::new(".")))?;
+            crate::files::private_dir(self.path.parent().unwrap_or(Path::new(".")))?;
             crate::files::write_atomic(&self.path, &serde_json::to_vec_pretty(&all)?)
         };
         let _ = write();

@@ -28,6 +28,7 @@ mod profile;
 mod real_model;
 mod repl;
 mod robustness;
+mod secrets;
 mod semantic;
 mod snapshots;
 mod summarize;
