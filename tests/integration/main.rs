@@ -27,6 +27,7 @@ mod pii;
 mod profile;
 mod real_model;
 mod repl;
+mod resources;
 mod robustness;
 mod secrets;
 mod semantic;
