@@ -173,7 +173,9 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     if m >= 60 || s >= 60 {
         return None;
     }
-    Some(((h * 60 + m) * 60 + s) * 1000 + millis)
+    // an hour count too large for milliseconds is no timing either
+    h.checked_mul(3_600_000)?
+        .checked_add((m * 60 + s) * 1000 + millis)
 }
 
 /// Splits VTT cue text at voice tags and strips the other markup.
@@ -445,6 +447,21 @@ mod tests {
         assert_eq!(parse_timestamp("01:00:00,001"), Some(3_600_001));
         assert_eq!(parse_timestamp("00:61:00.000"), None);
         assert_eq!(parse_timestamp("aa:bb.ccc"), None);
+    }
+
+    #[test]
+    fn absurd_hours_are_no_timing_not_an_overflow() {
+        // `h * 60` overflowed on hours like these (a panic in
+        // debug builds, a wrong time in release)
+        assert_eq!(parse_timestamp("18446744073709551615:00:00.000"), None);
+        assert_eq!(parse_timestamp("5124095576031:00:00.000"), None);
+        assert_eq!(parse_timestamp("5124095576030:59:59.999"), None);
+        assert_eq!(
+            parse_timestamp("5124095576030:00:00.000"),
+            Some(18_446_744_073_708_000_000)
+        );
+        let srt = "1\n18446744073709551615:00:00,000 --> 00:00:01,000\nHi.\n";
+        assert!(parse_srt(srt, None).is_err());
     }
 
     #[test]
