@@ -220,11 +220,12 @@ fn clean_srt(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut depth_angle = false;
     let mut depth_brace = false;
+    let overrides = body.contains("{\\");
     for c in body.chars() {
         match c {
             '<' => depth_angle = true,
             '>' if depth_angle => depth_angle = false,
-            '{' if body.contains("{\\") => depth_brace = true,
+            '{' if overrides => depth_brace = true,
             '}' if depth_brace => depth_brace = false,
             _ if depth_angle || depth_brace => {}
             _ => out.push(c),
@@ -462,6 +463,16 @@ mod tests {
         );
         let srt = "1\n18446744073709551615:00:00,000 --> 00:00:01,000\nHi.\n";
         assert!(parse_srt(srt, None).is_err());
+    }
+
+    #[test]
+    fn many_braces_in_a_cue_take_linear_time() {
+        // `body.contains("{\\")` ran once per `{`: quadratic
+        let body = "{".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(clean_srt(&body), body);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(clean_srt("{\\an8}Top {x}"), "Top");
     }
 
     #[test]
