@@ -105,10 +105,14 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
         })
         .unwrap_or_default();
     apply_prefix_speakers(&mut cues, &known);
+    let passages = to_passages(cues);
+    if passages.is_empty() {
+        return Err("no cue has any text but a speaker's name".into());
+    }
     parsed.documents.push(Document {
         part: String::new(),
         meta: sidecar.cloned().unwrap_or_default(),
-        passages: to_passages(cues),
+        passages,
     });
     Ok(parsed)
 }
@@ -325,6 +329,10 @@ fn to_passages(cues: Vec<Cue>) -> Vec<Passage> {
         if cue.speaker.is_some() {
             speaker = cue.speaker.clone();
         }
+        if cue.text.is_empty() {
+            // a bare `Name:` cue: it names who speaks next, and says nothing
+            continue;
+        }
         let words = cue.text.split_whitespace().count();
         let same = cur.as_ref().is_some_and(|(_, w, _, _)| *w == speaker);
         if !same {
@@ -473,6 +481,20 @@ mod tests {
         assert_eq!(clean_srt(&body), body);
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(clean_srt("{\\an8}Top {x}"), "Top");
+    }
+
+    #[test]
+    fn a_bare_name_prefix_gives_no_empty_passage() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nTom:\n\n2\n00:00:02,000 --> 00:00:03,000\nTom:\n\n3\n00:00:03,000 --> 00:00:04,000\nWe pay per seat.\n";
+        let p = parse_srt(srt, None).unwrap();
+        let ps = &p.documents[0].passages;
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].text, "We pay per seat.");
+        assert_eq!(ps[0].speaker.as_deref(), Some("Tom"));
+        assert_eq!(ps[0].location.to_string(), "00:00:03.000");
+        let only_names =
+            "1\n00:00:01,000 --> 00:00:02,000\nTom:\n\n2\n00:00:02,000 --> 00:00:03,000\nTom:\n";
+        assert!(parse_srt(only_names, None).is_err());
     }
 
     #[test]
