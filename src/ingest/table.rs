@@ -41,6 +41,10 @@ pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
             }
         }
         let passages = split_block(body, Location::Row(row));
+        if passages.is_empty() {
+            // only a rule (`---`), as in JSONL: no text to index
+            continue;
+        }
         parsed.documents.push(Document {
             part: format!("row{row}"),
             meta,
@@ -157,6 +161,19 @@ mod tests {
             ["row 4: 2 field(s), the header has 4; row skipped"]
         );
         assert_eq!(p.failed_parts, ["row4"]);
+    }
+
+    #[test]
+    fn a_row_of_only_a_rule_is_no_document() {
+        // found by the property tests: a row whose text is `---` gave a
+        // document without passages
+        let p = parse_csv(
+            "text,account\n---,ACC-1\nSSO please.,ACC-2\n",
+            &Default::default(),
+        );
+        let p = p.unwrap();
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].part, "row3");
     }
 
     #[test]
