@@ -13,6 +13,8 @@ pub mod jsonl;
 pub mod load;
 pub mod meta;
 pub mod passage;
+#[cfg(test)]
+mod proptests;
 pub mod subtitles;
 pub mod table;
 pub mod text;

@@ -76,7 +76,15 @@ struct UnitBuilder {
     marks: Vec<(usize, u32)>,
     next_starts_block: bool,
     in_paragraph: bool,
+    /// Where in `pending` the next search for sentence ends starts: the text
+    /// before it has none (it would have been cut), so a paragraph of many
+    /// lines without a sentence end is scanned once, not once per line.
+    scan_from: usize,
 }
+
+/// What may close a sentence, and so sits right before a boundary a new line
+/// can complete (`sentence_ends` treats them as one run).
+const CLOSERS: &[char] = &['.', '!', '?', '"', '\'', ')', ']', '\u{201d}', '\u{2019}'];
 
 impl UnitBuilder {
     fn add_line(&mut self, line: &str, line_no: u32) {
@@ -84,6 +92,9 @@ impl UnitBuilder {
             self.next_starts_block = true;
             self.in_paragraph = true;
         }
+        // a boundary the new line completes starts no earlier than the
+        // pending text's trailing run of closers
+        self.scan_from = self.pending.trim_end_matches(CLOSERS).len();
         if !self.pending.is_empty() {
             self.pending.push(' ');
         }
@@ -101,9 +112,10 @@ impl UnitBuilder {
     fn cut_sentences(&mut self, all: bool) {
         let mut start = 0usize;
         let mut cuts = Vec::new();
-        for end in sentence_ends(&self.pending) {
-            cuts.push((start, end));
-            start = end + 1;
+        let from = self.scan_from.min(self.pending.len());
+        for end in sentence_ends(&self.pending[from..]) {
+            cuts.push((start, from + end));
+            start = from + end + 1;
         }
         if all && start < self.pending.len() {
             cuts.push((start, self.pending.len()));
@@ -135,6 +147,7 @@ impl UnitBuilder {
             .map(|&(o, l)| (o - start, l))
             .collect();
         self.pending = rest;
+        self.scan_from = 0;
         self.marks.clear();
         if let Some(l) = rest_line {
             self.marks.push((0, l));
@@ -147,6 +160,7 @@ impl UnitBuilder {
             self.cut_sentences(true);
         }
         self.pending.clear();
+        self.scan_from = 0;
         self.marks.clear();
     }
 
@@ -336,6 +350,59 @@ mod tests {
                 "- Sync breaks"
             ]
         );
+    }
+
+    #[test]
+    fn a_long_paragraph_without_sentence_ends_takes_linear_time() {
+        // every line used to search the whole paragraph so far for sentence
+        // ends again: 100,000 such lines took minutes
+        let body = "no sentence ends here\n".repeat(100_000);
+        let started = std::time::Instant::now();
+        let ps = split_block(&body, Location::Row(2));
+        let words: usize = ps.iter().map(|p| p.text.split_whitespace().count()).sum();
+        assert_eq!(words, 400_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn boundaries_completed_by_the_next_line_are_found() {
+        let body = "He said \"stop.\u{201d}\nThen left!)\n\"Why?\"\nNobody knows. and\nthis stays.";
+        let texts: Vec<String> = units(body, 1).into_iter().map(|u| u.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "He said \"stop.\u{201d}",
+                "Then left!)",
+                "\"Why?\"",
+                "Nobody knows. and this stays."
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Within a paragraph, units are the sentences of its lines joined
+        /// by spaces, however the lines break.
+        #[test]
+        fn units_of_a_paragraph_are_its_sentences(
+            lines in proptest::collection::vec("[A-Za-z\"'.!?)\u{201d}\u{2019} ]{1,24}", 1..30),
+        ) {
+            let lines: Vec<&str> = lines
+                .iter()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .collect();
+            let joined = lines.join(" ");
+            let got: Vec<String> = units(&lines.join("\n"), 1)
+                .into_iter()
+                .map(|u| u.text)
+                .collect();
+            proptest::prop_assert_eq!(got, sentences(&joined));
+        }
     }
 
     #[test]

@@ -105,10 +105,14 @@ fn parse(text: &str, sidecar: Option<&Metadata>, flavor: Flavor) -> Result<Parse
         })
         .unwrap_or_default();
     apply_prefix_speakers(&mut cues, &known);
+    let passages = to_passages(cues);
+    if passages.is_empty() {
+        return Err("no cue has any text but a speaker's name".into());
+    }
     parsed.documents.push(Document {
         part: String::new(),
         meta: sidecar.cloned().unwrap_or_default(),
-        passages: to_passages(cues),
+        passages,
     });
     Ok(parsed)
 }
@@ -173,7 +177,9 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     if m >= 60 || s >= 60 {
         return None;
     }
-    Some(((h * 60 + m) * 60 + s) * 1000 + millis)
+    // an hour count too large for milliseconds is no timing either
+    h.checked_mul(3_600_000)?
+        .checked_add((m * 60 + s) * 1000 + millis)
 }
 
 /// Splits VTT cue text at voice tags and strips the other markup.
@@ -218,11 +224,12 @@ fn clean_srt(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut depth_angle = false;
     let mut depth_brace = false;
+    let overrides = body.contains("{\\");
     for c in body.chars() {
         match c {
             '<' => depth_angle = true,
             '>' if depth_angle => depth_angle = false,
-            '{' if body.contains("{\\") => depth_brace = true,
+            '{' if overrides => depth_brace = true,
             '}' if depth_brace => depth_brace = false,
             _ if depth_angle || depth_brace => {}
             _ => out.push(c),
@@ -321,6 +328,10 @@ fn to_passages(cues: Vec<Cue>) -> Vec<Passage> {
     for cue in cues {
         if cue.speaker.is_some() {
             speaker = cue.speaker.clone();
+        }
+        if cue.text.is_empty() {
+            // a bare `Name:` cue: it names who speaks next, and says nothing
+            continue;
         }
         let words = cue.text.split_whitespace().count();
         let same = cur.as_ref().is_some_and(|(_, w, _, _)| *w == speaker);
@@ -445,6 +456,45 @@ mod tests {
         assert_eq!(parse_timestamp("01:00:00,001"), Some(3_600_001));
         assert_eq!(parse_timestamp("00:61:00.000"), None);
         assert_eq!(parse_timestamp("aa:bb.ccc"), None);
+    }
+
+    #[test]
+    fn absurd_hours_are_no_timing_not_an_overflow() {
+        // `h * 60` overflowed on hours like these (a panic in
+        // debug builds, a wrong time in release)
+        assert_eq!(parse_timestamp("18446744073709551615:00:00.000"), None);
+        assert_eq!(parse_timestamp("5124095576031:00:00.000"), None);
+        assert_eq!(parse_timestamp("5124095576030:59:59.999"), None);
+        assert_eq!(
+            parse_timestamp("5124095576030:00:00.000"),
+            Some(18_446_744_073_708_000_000)
+        );
+        let srt = "1\n18446744073709551615:00:00,000 --> 00:00:01,000\nHi.\n";
+        assert!(parse_srt(srt, None).is_err());
+    }
+
+    #[test]
+    fn many_braces_in_a_cue_take_linear_time() {
+        // `body.contains("{\\")` ran once per `{`: quadratic
+        let body = "{".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(clean_srt(&body), body);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(clean_srt("{\\an8}Top {x}"), "Top");
+    }
+
+    #[test]
+    fn a_bare_name_prefix_gives_no_empty_passage() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nTom:\n\n2\n00:00:02,000 --> 00:00:03,000\nTom:\n\n3\n00:00:03,000 --> 00:00:04,000\nWe pay per seat.\n";
+        let p = parse_srt(srt, None).unwrap();
+        let ps = &p.documents[0].passages;
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].text, "We pay per seat.");
+        assert_eq!(ps[0].speaker.as_deref(), Some("Tom"));
+        assert_eq!(ps[0].location.to_string(), "00:00:03.000");
+        let only_names =
+            "1\n00:00:01,000 --> 00:00:02,000\nTom:\n\n2\n00:00:02,000 --> 00:00:03,000\nTom:\n";
+        assert!(parse_srt(only_names, None).is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! CSV files with a header row: one document per row, the other columns as its
 //! metadata. Rows that cannot be read are skipped with a note; the rest is kept.
 
+use std::collections::{HashMap, HashSet};
+
 use super::passage::split_block;
 use super::{Document, Location, Metadata, ParseOptions, Parsed, pick_text_column};
 use crate::text::normalize_key;
@@ -39,6 +41,10 @@ pub fn parse_csv(text: &str, opts: &ParseOptions) -> Result<Parsed, String> {
             }
         }
         let passages = split_block(body, Location::Row(row));
+        if passages.is_empty() {
+            // only a rule (`---`), as in JSONL: no text to index
+            continue;
+        }
         parsed.documents.push(Document {
             part: format!("row{row}"),
             meta,
@@ -101,17 +107,27 @@ impl<'a> CsvTable<'a> {
 /// Normalised header keys; duplicates get `_2`, `_3` suffixes.
 fn header_keys(headers: &csv::StringRecord) -> Vec<String> {
     let mut keys: Vec<String> = Vec::with_capacity(headers.len());
+    // the keys taken so far, and per base key the next suffix to try: a
+    // header row of thousands of equal names stays linear
+    let mut taken: HashSet<String> = HashSet::with_capacity(headers.len());
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let mut k = normalize_key(h);
         if k.is_empty() {
             k = format!("column_{}", i + 1);
         }
-        let base = k.clone();
-        let mut n = 2;
-        while keys.contains(&k) {
-            k = format!("{base}_{n}");
-            n += 1;
+        if taken.contains(&k) {
+            let n = next_suffix.entry(k.clone()).or_insert(2);
+            let base = k;
+            loop {
+                k = format!("{base}_{n}");
+                *n += 1;
+                if !taken.contains(&k) {
+                    break;
+                }
+            }
         }
+        taken.insert(k.clone());
         keys.push(k);
     }
     keys
@@ -148,6 +164,19 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_only_a_rule_is_no_document() {
+        // found by the property tests: a row whose text is `---` gave a
+        // document without passages
+        let p = parse_csv(
+            "text,account\n---,ACC-1\nSSO please.,ACC-2\n",
+            &Default::default(),
+        );
+        let p = p.unwrap();
+        assert_eq!(p.documents.len(), 1);
+        assert_eq!(p.documents[0].part, "row3");
+    }
+
+    #[test]
     fn missing_text_column_names_the_columns() {
         let err = parse_csv("account,name,segment\na,b,c\n", &ParseOptions::default()).unwrap_err();
         assert!(
@@ -165,5 +194,20 @@ mod tests {
     fn duplicate_headers_are_kept_apart() {
         let keys = header_keys(&csv::StringRecord::from(vec!["Tag", "tag", "", "TAG"]));
         assert_eq!(keys, ["tag", "tag_2", "column_3", "tag_3"]);
+        let keys = header_keys(&csv::StringRecord::from(vec!["a_2", "a", "a", "a"]));
+        assert_eq!(keys, ["a_2", "a", "a_3", "a_4"]);
+    }
+
+    #[test]
+    fn a_wide_header_of_one_name_takes_linear_time() {
+        // every duplicate searched all keys for each suffix it tried: cubic,
+        // and a one-line CSV of 50,000 commas never finished
+        let names = vec!["note"; 50_000];
+        let started = std::time::Instant::now();
+        let keys = header_keys(&csv::StringRecord::from(names));
+        assert_eq!(keys[49_999], "note_50000");
+        let blank = ",".repeat(50_000);
+        assert!(parse_csv(&blank, &ParseOptions::default()).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }

@@ -4,7 +4,7 @@
 //! flattened to `parent_child` keys.
 
 use saphyr::{Yaml, YamlLoader};
-use saphyr_parser::Parser;
+use saphyr_parser::{Event, Parser};
 
 use super::meta::Metadata;
 
@@ -56,8 +56,15 @@ pub fn split_front_matter(text: &str) -> FrontMatter<'_> {
     }
 }
 
+/// Deeper YAML is refused: metadata is a few levels deep at most, and the
+/// YAML loader builds nested collections by recursion, which a few thousand
+/// `[` or `- ` levels would take past a thread's stack (an abort, not an
+/// error). The same bound as `serde_json`'s for JSON.
+const MAX_DEPTH: usize = 128;
+
 /// Parses a YAML mapping into metadata. An empty document gives empty metadata.
 pub fn parse_mapping(yaml: &str) -> Result<Metadata, String> {
+    check_depth(yaml)?;
     let mut loader: YamlLoader<'_, Yaml<'_>> = YamlLoader::default();
     loader.early_parse(false);
     let mut parser = Parser::new_from_str(yaml);
@@ -77,6 +84,30 @@ pub fn parse_mapping(yaml: &str) -> Result<Metadata, String> {
         Some(y) if scalar(y).is_none_or(|s| s.trim().is_empty()) && !y.is_sequence() => Ok(meta),
         Some(_) => Err("expected `key: value` lines".into()),
     }
+}
+
+/// Reads `yaml`'s events without building anything (the parser itself keeps
+/// no recursion) and refuses nesting deeper than [`MAX_DEPTH`].
+fn check_depth(yaml: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(yaml) {
+        let (event, span) = event.map_err(|e| e.to_string())?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "nested more than {MAX_DEPTH} levels deep at line {} column {}",
+                        span.start.line(),
+                        span.start.col() + 1
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Parses a JSON object into metadata (for `.meta.json` sidecars).
@@ -182,6 +213,23 @@ mod tests {
         assert!(parse_mapping("account: [unclosed\n").is_err());
         assert!(parse_mapping("- just\n- a list\n").is_err());
         assert!(parse_mapping("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_loader_recurses() {
+        // the loader recursed once per level: 10,000 `- ` overflowed the
+        // stack (an abort of the whole indexer, not an error)
+        let block: String = (0..2000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        for doc in [format!("a:\n{}x", "- ".repeat(10_000)), block] {
+            let e = parse_mapping(&doc).unwrap_err();
+            assert!(e.contains("nested more than 128 levels"), "{e}");
+        }
+        // the parser stops flow collections (`[[[`) itself, at 256
+        assert!(parse_mapping(&format!("a: {}", "[".repeat(100_000))).is_err());
+        let ok = format!("a: {}x{}", "[".repeat(127), "]".repeat(127));
+        assert_eq!(parse_mapping(&ok).unwrap().get("a"), ["x"]);
     }
 
     #[test]
