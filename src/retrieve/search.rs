@@ -160,24 +160,44 @@ pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Res
     }
     let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
     let err = |e| Error::tantivy(&store.dir, e);
-    let (top, total) = if limit == 0 {
+    let (mut top, total) = if limit == 0 {
         (Vec::new(), searcher.search(&query, &Count).map_err(err)?)
     } else {
         searcher
             .search(
                 &query,
-                &(TopDocs::with_limit(limit).order_by_score(), Count),
+                &(
+                    TopDocs::with_limit(limit + TIE_SLACK).order_by_score(),
+                    Count,
+                ),
             )
             .map_err(err)?
     };
+    // passages beyond the limit are kept only while they tie with the last
+    // one in, so that ties are settled by path below, not by where tantivy's
+    // threads happened to put the documents
+    if let Some(&(cut, _)) = top.get(limit.saturating_sub(1)) {
+        let mut i = 0;
+        top.retain(|(score, _)| {
+            i += 1;
+            i <= limit || *score == cut
+        });
+    }
     let mut generator =
         SnippetGenerator::create(&searcher, &*parsed.query, store.fields.text).map_err(err)?;
     generator.set_max_num_chars(SNIPPET_CHARS);
     let mut loader = Loader::new(store);
-    let hits = top
+    let mut hits = top
         .into_iter()
         .map(|(score, addr)| loader.hit(addr, score, Some(&generator)))
         .collect::<Result<Vec<_>>>()?;
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.ordinal.cmp(&b.ordinal))
+    });
+    hits.truncate(limit);
     Ok(Results {
         query: text.to_string(),
         mode: parsed.mode,
@@ -185,6 +205,9 @@ pub fn search(store: &Store, text: &str, filters: &Filters, limit: usize) -> Res
         hits,
     })
 }
+
+/// Passages fetched past the limit to settle ties at its edge by path.
+const TIE_SLACK: usize = 16;
 
 /// Reads passages into [`Hit`]s. A document's metadata is stored on its
 /// first passage; the loader fetches it there once per document.
