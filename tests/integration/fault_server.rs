@@ -119,71 +119,66 @@ fn serve(
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
-    let fault = if chat {
-        next()
-    } else {
-        Fault::Reply(404, vec![], "{}".into())
-    };
     if !chat {
-        return answer(conn, fault);
+        return answer(conn, Fault::Reply(404, vec![], "{}".into()));
     }
     bodies
         .lock()
         .unwrap()
         .push(String::from_utf8_lossy(&body).into_owned());
-    answer(conn, fault)
+    answer(conn, next())
 }
 
 fn answer(mut out: TcpStream, fault: Fault) -> std::io::Result<()> {
-    let head = |status: u16, kind: &str, extra: &[(&str, String)]| {
+    // the status line and headers, up to the blank line; JSON bodies are
+    // sized, streams run until the connection closes
+    let head = |status: u16, extra: &[(&str, String)], json: Option<&str>| {
+        let kind = if json.is_some() {
+            "application/json"
+        } else {
+            "text/event-stream"
+        };
         let mut h = format!("HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\nconnection: close\r\n");
         for (k, v) in extra {
             h.push_str(&format!("{k}: {v}\r\n"));
         }
-        h
+        if let Some(body) = json {
+            h.push_str(&format!("content-length: {}\r\n", body.len()));
+        }
+        h + "\r\n"
     };
     match fault {
         Fault::Reply(status, headers, text) => {
-            let mut h = head(status, "application/json", &headers);
-            h.push_str(&format!("content-length: {}\r\n\r\n", text.len()));
-            out.write_all(h.as_bytes())?;
+            out.write_all(head(status, &headers, Some(&text)).as_bytes())?;
             out.write_all(text.as_bytes())?;
         }
-        Fault::Stream(text) => {
-            let h = head(200, "text/event-stream", &[]) + "\r\n";
-            out.write_all(h.as_bytes())?;
+        Fault::Huge(bytes) => {
+            let text = chat_json(&"x".repeat(bytes));
+            out.write_all(head(200, &[], Some(&text)).as_bytes())?;
             out.write_all(text.as_bytes())?;
         }
         Fault::Trickle(text, every) => {
-            let mut h = head(200, "application/json", &[]);
-            h.push_str(&format!("content-length: {}\r\n\r\n", text.len()));
-            out.write_all(h.as_bytes())?;
+            out.write_all(head(200, &[], Some(&text)).as_bytes())?;
             for b in text.bytes() {
                 out.write_all(&[b])?;
                 out.flush()?;
                 std::thread::sleep(every);
             }
         }
+        Fault::Stream(text) => {
+            out.write_all(head(200, &[], None).as_bytes())?;
+            out.write_all(text.as_bytes())?;
+        }
         Fault::ResetAfter(start) => {
-            let h = head(200, "text/event-stream", &[]) + "\r\n";
-            out.write_all(h.as_bytes())?;
+            out.write_all(head(200, &[], None).as_bytes())?;
             out.write_all(start.as_bytes())?;
             out.flush()?;
             std::thread::sleep(Duration::from_millis(50));
             socket2::SockRef::from(&out).set_linger(Some(Duration::ZERO))?;
             return Ok(()); // dropped with linger 0: a reset
         }
-        Fault::Huge(bytes) => {
-            let filler = "x".repeat(bytes);
-            let text = chat_json(&filler);
-            let mut h = head(200, "application/json", &[]);
-            h.push_str(&format!("content-length: {}\r\n\r\n", text.len()));
-            out.write_all(h.as_bytes())?;
-            out.write_all(text.as_bytes())?;
-        }
         Fault::Endless(every) => {
-            let h = head(200, "text/event-stream", &[]) + "\r\n";
-            out.write_all(h.as_bytes())?;
+            out.write_all(head(200, &[], None).as_bytes())?;
             let piece = sse_delta("more and more ");
             loop {
                 out.write_all(piece.as_bytes())?;

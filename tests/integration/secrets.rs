@@ -10,9 +10,11 @@ use crate::llm::env_with;
 
 const KEY: &str = "sk-insight-test-7f3a9c1e5b2d";
 
-fn run(env: &Env, args: &[&str]) -> Output {
+/// `insight ARGS --provider openai --base-url SERVER` with the key set.
+fn run(env: &Env, server: &FaultServer, args: &[&str]) -> Output {
     env.cmd()
         .args(args)
+        .args(["--provider", "openai", "--base-url", &server.base()])
         .env("OPENAI_API_KEY", KEY)
         .output()
         .unwrap()
@@ -52,37 +54,12 @@ fn the_key_is_in_no_output_log_error_or_cache_file() {
         Fault::Reply(200, vec![], chat_json("Pricing hurts [1].")),
     );
     for args in [
-        vec![
-            "-vv",
-            "ask",
-            "price per seat",
-            "--provider",
-            "openai",
-            "--base-url",
-            &ok.base(),
-            "--json",
-        ],
-        vec![
-            "-vv",
-            "ask",
-            "price per seat",
-            "--provider",
-            "openai",
-            "--base-url",
-            &ok.base(),
-            "--stream",
-        ],
-        vec![
-            "doctor",
-            "--provider",
-            "openai",
-            "--base-url",
-            &ok.base(),
-            "--json",
-        ],
-        vec!["doctor", "--provider", "openai", "--base-url", &ok.base()],
+        &["-vv", "ask", "price per seat", "--json"][..],
+        &["-vv", "ask", "price per seat", "--stream"],
+        &["doctor", "--json"],
+        &["doctor"],
     ] {
-        let out = run(&env, &args);
+        let out = run(&env, &ok, args);
         assert!(
             out.status.success(),
             "{args:?}: {}",
@@ -108,18 +85,7 @@ fn the_key_is_in_no_output_log_error_or_cache_file() {
             ),
         ),
     );
-    let out = run(
-        &env,
-        &[
-            "ask",
-            "price per seat",
-            "--provider",
-            "openai",
-            "--base-url",
-            &refusing.base(),
-            "--json",
-        ],
-    );
+    let out = run(&env, &refusing, &["ask", "price per seat", "--json"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_no_key("the error", &err);
@@ -151,18 +117,7 @@ fn the_cache_folder_is_the_owners_alone() {
         vec![],
         Fault::Reply(200, vec![], chat_json("Pricing hurts [1].")),
     );
-    let out = run(
-        &env,
-        &[
-            "ask",
-            "price per seat",
-            "--provider",
-            "openai",
-            "--base-url",
-            &ok.base(),
-            "--json",
-        ],
-    );
+    let out = run(&env, &ok, &["ask", "price per seat", "--json"]);
     assert!(
         out.status.success(),
         "{}",
