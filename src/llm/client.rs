@@ -60,6 +60,17 @@ struct Failure {
 }
 
 impl Failure {
+    /// A failure in the body of a response whose status was 200.
+    fn after_200(message: String, retryable: bool) -> Failure {
+        Failure {
+            status: Some(200),
+            message,
+            retryable,
+            retry_after: None,
+            overflow: None,
+        }
+    }
+
     fn transport(e: &reqwest::Error) -> Failure {
         let what = if e.is_timeout() {
             "timed out".to_string()
@@ -372,13 +383,7 @@ impl Client {
             Ok(b) => b,
             Err(e) => return Err(Failure::transport(&e)),
         };
-        let malformed = |message: String| Failure {
-            status: Some(200),
-            message,
-            retryable: true,
-            retry_after: None,
-            overflow: None,
-        };
+        let malformed = |message: String| Failure::after_200(message, true);
         let v: Value = serde_json::from_slice(&bytes)
             .map_err(|e| malformed(format!("the response is not JSON ({e})")))?;
         self.provider.parse_response(&v).map_err(malformed)
@@ -400,25 +405,15 @@ impl Client {
         let mut usage: Option<Usage> = None;
         let mut model = None;
         let mut done = false;
-        let broken = |message: String| Failure {
-            status: Some(200),
-            message,
-            retryable: true,
-            retry_after: None,
-            overflow: None,
-        };
+        let broken = |message: String| Failure::after_200(message, true);
         let mut handle = |events: Vec<sse::Event>,
                           replay: &mut Replay,
                           sink: &mut dyn Sink|
          -> Result<bool, Failure> {
             for ev in events {
                 let steps = self.provider.stream_event(&ev).map_err(
-                    |StreamError { message, retryable }| Failure {
-                        status: Some(200),
-                        message: format!("error in the stream: {message}"),
-                        retryable,
-                        retry_after: None,
-                        overflow: None,
+                    |StreamError { message, retryable }| {
+                        Failure::after_200(format!("error in the stream: {message}"), retryable)
                     },
                 )?;
                 for step in steps {
@@ -495,16 +490,13 @@ async fn read_capped(resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, req
 /// A response past [`MAX_RESPONSE_BYTES`]: the server misbehaves, and asking
 /// again would only fetch the same flood.
 fn too_large() -> Failure {
-    Failure {
-        status: Some(200),
-        message: format!(
+    Failure::after_200(
+        format!(
             "the response is larger than {} MiB, far more than any answer; check the server at this URL",
             MAX_RESPONSE_BYTES >> 20
         ),
-        retryable: false,
-        retry_after: None,
-        overflow: None,
-    }
+        false,
+    )
 }
 
 fn retry_after(h: &HeaderMap) -> Option<Duration> {
